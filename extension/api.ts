@@ -1,0 +1,13 @@
+import type * as vscode from 'vscode';
+import type { HealthResponse } from '../protocol/serverApi';
+import type { GraphViewToHost } from '../protocol/webviewMessages';
+
+/** What `activate()` returns: other extensions and the extension-host tests use it. */
+export interface ParamLensApi {
+  /** The running decomposition server's `/health`; rejects with the reason it could not start. */
+  serverHealth(): Promise<HealthResponse>;
+  /** Resolves once the language server has started. */
+  languageClientReady(): Promise<void>;
+  /** Fires each time a graph panel has laid out and drawn a graph. */
+  onDidRenderGraph: vscode.Event<GraphViewToHost['rendered']>;
+}

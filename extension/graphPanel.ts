@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { AttributionGraph } from '../protocol/graph';
+import type {
+  GraphViewToHost,
+  GraphViewToHostMessage,
+  HostToGraphViewMessage,
+} from '../protocol/webviewMessages';
+
+/**
+ * One webview panel showing an attribution graph. The webview asks for the graph with `ready` (again after
+ * VS Code reloads a hidden panel), so the host keeps the graph and answers each time.
+ */
+export class GraphPanel implements vscode.Disposable {
+  static readonly viewType = 'paramlens.attributionGraph';
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly graph: AttributionGraph,
+    private readonly source: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onRendered: (rendered: GraphViewToHost['rendered']) => void,
+  ) {
+    const roots = [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist')];
+    this.panel = vscode.window.createWebviewPanel(
+      GraphPanel.viewType,
+      `Graph: ${graph.prompt || graph.id}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false },
+    );
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'graph.svg');
+    this.panel.webview.html = this.html();
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((message: GraphViewToHostMessage) => this.receive(message)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private receive(message: GraphViewToHostMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.post({
+          type: 'showGraph',
+          graph: this.graph,
+          source: vscode.workspace.asRelativePath(this.source),
+        });
+        break;
+      case 'rendered':
+        this.log.info(
+          `Graph ${this.graph.id}: ${message.nodes} nodes, ${message.edges} edges, layout ${message.layoutMs} ms`,
+        );
+        this.onRendered({ nodes: message.nodes, edges: message.edges, layoutMs: message.layoutMs });
+        break;
+      case 'selectNode':
+        this.log.debug(`Graph ${this.graph.id}: selected ${message.nodeId}`);
+        break;
+      case 'error':
+        this.log.error(`Graph view: ${message.message}`);
+        void vscode.window.showErrorMessage(`ParamLens graph view: ${message.message}`);
+        break;
+    }
+  }
+
+  private post(message: HostToGraphViewMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const asset = (...segments: string[]): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...segments)).toString();
+    const nonce = randomBytes(16).toString('base64');
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+      'worker-src blob:',
+      `connect-src ${webview.cspSource}`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${asset('dist', 'webview', 'codicon.css')}" id="vscode-codicon-stylesheet">
+  <link rel="stylesheet" href="${asset('media', 'graphView.css')}">
+  <title>Attribution graph</title>
+</head>
+<body>
+  <div id="toolbar"></div>
+  <div id="graph"></div>
+  <script nonce="${nonce}" src="${asset('dist', 'webview', 'graphView.js')}" data-elk-worker="${asset('dist', 'webview', 'elkWorker.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}

@@ -1,0 +1,56 @@
+import type { PythonInterpreter } from './pythonInterpreter';
+
+/**
+ * Why the decomposition server could not start, phrased as what the user should do.
+ * Cause: a missing interpreter or package, or a crash before the handshake. Handled by: the status bar
+ * (shows it) and one notification.
+ */
+export class ServerStartError extends Error {
+  constructor(
+    message: string,
+    readonly detail: string = '',
+  ) {
+    super(message);
+    this.name = 'ServerStartError';
+  }
+}
+
+/** Turns the stderr of a server that exited before its handshake into an actionable message. */
+export function classifyStartFailure(
+  python: PythonInterpreter,
+  serverPackageDir: string,
+  exitCode: number | null,
+  stderr: string,
+): ServerStartError {
+  const missing = /ModuleNotFoundError: No module named '([^'.]+)/.exec(stderr)?.[1];
+  const lastLine = stderr.trim().split('\n').pop() ?? '';
+  if (missing === 'paramlens') {
+    return new ServerStartError(
+      `The ParamLens server is not installed for ${python.command} (${python.source}). ` +
+        `Run: ${python.command} -m pip install -e "${serverPackageDir}" — or set "paramlens.pythonPath" ` +
+        `to an interpreter that has it.`,
+      stderr,
+    );
+  }
+  if (missing) {
+    return new ServerStartError(
+      `The Python package "${missing}" is missing for ${python.command} (${python.source}). ` +
+        `Run: ${python.command} -m pip install -e "${serverPackageDir}"`,
+      stderr,
+    );
+  }
+  return new ServerStartError(
+    `The decomposition server exited (code ${exitCode ?? 'signal'}) before it was ready: ${lastLine}`,
+    stderr,
+  );
+}
+
+export function interpreterNotFound(python: PythonInterpreter): ServerStartError {
+  const hint =
+    python.source === 'setting'
+      ? 'Fix the "paramlens.pythonPath" setting'
+      : 'Create the environment with "npm run setup:python" in the ParamLens repository, or set "paramlens.pythonPath"';
+  return new ServerStartError(
+    `Python interpreter "${python.command}" (${python.source}) was not found. ${hint}.`,
+  );
+}

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { HealthResponse } from '../protocol/serverApi';
+
+/** The status-bar item that shows the decomposition server's state, version and devices. */
+export class ServerStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem(
+    'paramlens.server',
+    vscode.StatusBarAlignment.Left,
+    10,
+  );
+
+  constructor() {
+    this.item.name = 'ParamLens Server';
+    this.item.command = 'paramlens.showServerLog';
+  }
+
+  starting(): void {
+    this.show('$(loading~spin) ParamLens', 'Starting the decomposition server…');
+  }
+
+  ready(health: HealthResponse): void {
+    const accelerators = health.devices.filter((device) => device.kind === 'cuda');
+    const device = accelerators.length > 0 ? accelerators.map((d) => d.name).join(', ') : 'cpu';
+    const devices = health.devices
+      .map((d) => `- \`${d.name}\` ${d.description}${d.memory_total_mb ? ` (${d.memory_total_mb} MiB)` : ''}`)
+      .join('\n');
+    this.show(
+      `$(server-process) ParamLens ${health.version} · ${device}`,
+      new vscode.MarkdownString(
+        `**ParamLens server ${health.version}**, torch ${health.torch_version}\n\n${devices}`,
+      ),
+    );
+  }
+
+  failed(reason: string): void {
+    this.show('$(error) ParamLens', `The decomposition server is not running: ${reason}`);
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+  }
+
+  untrusted(): void {
+    this.show(
+      '$(shield) ParamLens',
+      'Restricted mode: the decomposition server starts once the workspace is trusted.',
+    );
+  }
+
+  private show(text: string, tooltip: string | vscode.MarkdownString): void {
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,19 @@
+// Publishes diagnostics whenever a document opens or changes, and clears them when it closes.
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ParsedYamlCache } from '../documents';
+import { yamlSyntaxDiagnostics } from '../services/yamlSyntaxDiagnostics';
+
+export function registerDiagnostics(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  parsedYaml: ParsedYamlCache,
+): void {
+  documents.onDidChangeContent(({ document }) => {
+    const diagnostics = yamlSyntaxDiagnostics(document, parsedYaml.get(document));
+    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  });
+  documents.onDidClose(({ document }) => {
+    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
+}

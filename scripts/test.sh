@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every check and test tier, continues past a failing tier so one run shows everything, prints how
+# long each took, and exits non-zero if any failed. `npm test` runs scripts/bootstrap.sh first.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+failed=()
+summary=()
+
+tier() {
+  local name="$1"
+  shift
+  local started=$SECONDS
+  echo "::: $name"
+  if "$@"; then
+    summary+=("$(printf '%-22s ok    %4ds' "$name" $((SECONDS - started)))")
+  else
+    failed+=("$name")
+    summary+=("$(printf '%-22s FAIL  %4ds' "$name" $((SECONDS - started)))")
+  fi
+}
+
+typecheck() {
+  local project status=0
+  for project in protocol extension language-server webview test bench; do npx tsc -p "$project" || status=1; done
+  return $status
+}
+python_lint() { (cd server && ruff check . && ruff format --check . && mypy); }
+
+tier "lint (ts)" npm run --silent lint
+tier "typecheck (ts)" typecheck
+tier "lint+types (python)" python_lint
+tier "unit (ts)" npm run --silent test:unit
+tier "unit (python)" npm run --silent test:python
+tier "extension host" npm run --silent test:extension
+tier "e2e (real VS Code)" npm run --silent test:e2e
+
+echo
+printf '%s\n' "${summary[@]}"
+if ((${#failed[@]} > 0)); then
+  echo "failed tiers: ${failed[*]}"
+  exit 1
+fi

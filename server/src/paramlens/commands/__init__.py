@@ -1,0 +1,10 @@
+"""Subcommands of the `paramlens` CLI.
+
+Each command lives in its own module with a `register(subparsers)` function that adds
+its parser and sets `handler`; list that function in `COMMANDS` to add the command.
+"""
+
+from paramlens.commands import serve
+from paramlens.commands.types import RegisterCommand
+
+COMMANDS: tuple[RegisterCommand, ...] = (serve.register,)

@@ -1,0 +1,73 @@
+"""`paramlens serve`: run the decomposition server (docs/protocol.md)."""
+
+import argparse
+import os
+from pathlib import Path
+
+from paramlens.commands.types import Subparsers
+
+TOKEN_ENV_VAR = "PARAMLENS_TOKEN"
+
+
+def port_number(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, got {port}")
+    return port
+
+
+def non_empty_token(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("token must not be empty")
+    return text
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the decomposition server",
+        description=(
+            "Listen for HTTP requests and print one JSON line with the URL and token on stdout. "
+            "Every request must carry the token as 'Authorization: Bearer <token>'."
+        ),
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s); any other than loopback needs --token",
+    )
+    parser.add_argument(
+        "--port", type=port_number, default=0, help="port to listen on; 0 (default) lets the OS pick one"
+    )
+    parser.add_argument(
+        "--token",
+        type=non_empty_token,
+        # An environment variable keeps a chosen token out of the process list on shared machines.
+        default=os.environ.get(TOKEN_ENV_VAR) or None,
+        help=f"bearer token clients must send (default: ${TOKEN_ENV_VAR}, else a random one)",
+    )
+    parser.add_argument(
+        "--runs-root",
+        type=Path,
+        default=Path("runs"),
+        help="directory holding the run directories (default: ./%(default)s)",
+    )
+    parser.add_argument(
+        "--exit-on-stdin-close",
+        action="store_true",
+        help="shut down when stdin reaches end of file, e.g. because the parent process died",
+    )
+    parser.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # Imported here so that other commands and `--version` do not wait for torch and uvicorn.
+    from paramlens.serve.run import run_server
+
+    return run_server(
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        runs_root=args.runs_root,
+        exit_on_stdin_close=args.exit_on_stdin_close,
+    )

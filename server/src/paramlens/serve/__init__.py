@@ -1,0 +1,1 @@
+"""The decomposition server: a FastAPI app behind bearer-token auth, run by uvicorn."""

@@ -1,0 +1,56 @@
+"""Turn every failure into an `ErrorResponse` body; never send a traceback to the client."""
+
+import logging
+import uuid
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from paramlens.serve.models import ErrorResponse
+
+logger = logging.getLogger(__name__)
+
+# Written out rather than derived from the reason phrase, which differs between Python versions.
+_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid_request",
+}
+
+
+def _error_response(status_code: int, body: ErrorResponse, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status_code, headers=headers)
+
+
+def _describe_validation_error(exc: RequestValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        body = ErrorResponse(error=_ERROR_CODES.get(exc.status_code, "http_error"), message=exc.detail)
+        return _error_response(exc.status_code, body, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        body = ErrorResponse(error="invalid_request", message=_describe_validation_error(exc))
+        return _error_response(422, body)
+
+    @app.exception_handler(Exception)
+    def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # The id ties the client's report to the traceback, which stays in the server log.
+        error_id = str(uuid.uuid4())
+        logger.error(
+            "internal error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc
+        )
+        return _error_response(500, ErrorResponse(error="internal", error_id=error_id))
