@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import type { HealthResponse, ServerHandshake } from '../protocol/serverApi';
+import { parseHandshake } from './handshake';
 import type { PythonInterpreter } from './pythonInterpreter';
 import { classifyStartFailure, interpreterNotFound, ServerStartError } from './serverStartError';
 
@@ -116,19 +117,6 @@ export class DecompositionServer implements vscode.Disposable {
     child.kill('SIGTERM');
     this.exitEmitter.dispose();
   }
-}
-
-export function parseHandshake(line: string): ServerHandshake {
-  const value: unknown = JSON.parse(line);
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    typeof (value as ServerHandshake).url !== 'string' ||
-    typeof (value as ServerHandshake).token !== 'string'
-  ) {
-    throw new Error('expected {"url": string, "token": string, "version": string}');
-  }
-  return value as ServerHandshake;
 }
 
 export async function fetchHealth(server: ServerHandshake): Promise<HealthResponse> {

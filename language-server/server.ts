@@ -1,6 +1,11 @@
 // Entry point of the ParamLens language server, bundled to `dist/languageServer.js`. Only wiring lives
 // here: features are pure functions in `services/`, connected to LSP events in `handlers/`.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ParsedYamlCache } from './documents';
 import { registerDiagnostics } from './handlers/diagnostics';

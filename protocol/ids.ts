@@ -46,6 +46,7 @@ const SHORT_PATTERN = new RegExp(`^(${NUMBER})\\.([a-z_]+)\\.([a-z]+):(${NUMBER}
 const COMPONENT_NODE_PATTERN = new RegExp(`^(${MODULE_PATH}):(${NUMBER}):(${NUMBER})$`);
 const EMBED_NODE_PATTERN = new RegExp(`^embed:(${NUMBER})$`);
 const OUTPUT_NODE_PATTERN = new RegExp(`^output:(${NUMBER}):(${NUMBER})$`);
+const PSEUDO_NODE_NAMES: ReadonlySet<string> = new Set(['embed', 'output']);
 
 export function parseSubcomponentId(text: string): SubcomponentId | undefined {
   const match = SUBCOMPONENT_PATTERN.exec(text);
@@ -65,7 +66,7 @@ export function parseShortSubcomponentId(text: string): ShortSubcomponentId | un
   return { layer, block, role, index };
 }
 
-/** The pseudo-node forms win over a module literally named `embed` or `output`. */
+/** A first field `embed` or `output` always means the pseudo-node, never a module of that name. */
 export function parseNodeId(text: string): NodeId | undefined {
   const embed = EMBED_NODE_PATTERN.exec(text);
   if (embed !== null) {
@@ -83,8 +84,10 @@ export function parseNodeId(text: string): NodeId | undefined {
   const component = COMPONENT_NODE_PATTERN.exec(text);
   const position = parseNumber(component?.[2]);
   const index = parseNumber(component?.[3]);
-  if (component?.[1] === undefined || position === undefined || index === undefined) return undefined;
-  return { kind: 'component', module: component[1], position, index };
+  const module = component?.[1];
+  if (module === undefined || PSEUDO_NODE_NAMES.has(module)) return undefined;
+  if (position === undefined || index === undefined) return undefined;
+  return { kind: 'component', module, position, index };
 }
 
 export function formatSubcomponentId(id: SubcomponentId): string {

@@ -39,17 +39,22 @@ function visibleOffsets(text: string, [start, end]: [number, number]): [number, 
   const tokenEnd = skipForward(text, from, isTokenCharacter);
   if (tokenEnd > from) return [from, tokenEnd];
   if (to > from && !isLineBreak(text.charAt(from))) return [from, to];
-  const previousEnd = skipBackward(text, from, (_, offset) => /\s/.test(text.charAt(offset)));
+  const previousEnd = skipBackward(text, from, isWhitespace);
   const previousStart = skipBackward(text, previousEnd, isTokenCharacter);
+  // Punctuation such as a closing bracket is a token of its own.
   return [previousStart < previousEnd ? previousStart : Math.max(previousEnd - 1, 0), previousEnd];
 }
 
 /** Whether the character at `offset` belongs to a plain token: a key, a scalar, a quoted string's first word. */
 function isTokenCharacter(text: string, offset: number): boolean {
   const character = text.charAt(offset);
-  if (/[\s,[\]{}]/.test(character)) return false;
+  if (isWhitespace(text, offset) || /[,[\]{}]/.test(character)) return false;
   // A colon before a space or a line end separates a key from its value.
   return character !== ':' || !/^\s?$/.test(text.charAt(offset + 1));
+}
+
+function isWhitespace(text: string, offset: number): boolean {
+  return /\s/.test(text.charAt(offset));
 }
 
 function isLineBreak(character: string): boolean {

@@ -22,7 +22,6 @@ export interface CodeServer {
   readonly port: number;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
-  readonly logPath: string;
   /** Stops the whole process tree and keeps the window's logs under `test-results/`. */
   stop(): Promise<void>;
 }
@@ -56,12 +55,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** code-server answers `/` with a redirect to the workbench once it is ready for a browser. */
-function answersWithRedirect(origin: string): Promise<boolean> {
+/**
+ * code-server answers `/` once it can serve a browser: 302 to the last opened folder when it has one,
+ * else 200 with an empty workbench.
+ */
+function serves(origin: string): Promise<boolean> {
   return new Promise((resolve) => {
     const request = http.get(`${origin}/`, (response) => {
       response.resume();
-      resolve(response.statusCode === 302);
+      resolve(response.statusCode === 302 || response.statusCode === 200);
     });
     request.on('error', () => resolve(false));
     request.setTimeout(2_000, () => request.destroy());
@@ -91,7 +93,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const origin = `http://127.0.0.1:${port}`;
   const logPath = path.join(resultsDir(), `${options.name}.code-server.log`);
   const log = fs.openSync(logPath, 'w');
-  // `detached` gives the server its own process group, so it can be stopped apart from this runner.
+  // Same process group as this runner, so Ctrl+C in a terminal stops the server too.
   const child: ChildProcess = spawn(
     binary,
     [
@@ -100,7 +102,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       ...['--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
       ...['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
     ],
-    { env: cleanEnv(options.env ?? {}), stdio: ['ignore', log, log], detached: true },
+    { env: cleanEnv(options.env ?? {}), stdio: ['ignore', log, log] },
   );
   fs.closeSync(log);
   const exitedEarly = new Promise<never>((_, reject) =>
@@ -113,28 +115,25 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const stop = async (): Promise<void> => {
     if (child.pid !== undefined) await killProcessTree(child.pid);
     const logs = path.join(userDataDir, 'logs');
-    if (fs.existsSync(logs))
-      fs.cpSync(logs, path.join(resultsDir(), `${options.name}.logs`), { recursive: true });
+    const kept = path.join(resultsDir(), `${options.name}.logs`);
+    fs.rmSync(kept, { recursive: true, force: true });
+    if (fs.existsSync(logs)) fs.cpSync(logs, kept, { recursive: true });
     fs.rmSync(home, { recursive: true, force: true });
   };
 
   try {
     await Promise.race([
       exitedEarly,
-      waitFor(
-        `code-server to answer on ${origin}`,
-        async () => (await answersWithRedirect(origin)) || undefined,
-        {
-          timeoutMs: 60_000,
-          intervalMs: 250,
-        },
-      ),
+      waitFor(`code-server to answer on ${origin}`, async () => (await serves(origin)) || undefined, {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      }),
     ]);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { port, origin, logPath, stop };
+  return { port, origin, stop };
 }
 
 /**

@@ -64,7 +64,12 @@ describe('parsers beyond the shared table', () => {
   test('a short name needs a canonical block and a role of that block', () => {
     assert.equal(parseShortSubcomponentId('2.mlp.q:1'), undefined);
     assert.equal(parseShortSubcomponentId('2.ffn.up:1'), undefined);
-    assert.deepEqual(parseShortSubcomponentId('3.glu.gate:7'), { layer: 3, block: 'glu', role: 'gate', index: 7 });
+    assert.deepEqual(parseShortSubcomponentId('3.glu.gate:7'), {
+      layer: 3,
+      block: 'glu',
+      role: 'gate',
+      index: 7,
+    });
   });
 
   test('numbers are written one way only, so printing gives back the parsed text', () => {
@@ -76,6 +81,11 @@ describe('parsers beyond the shared table', () => {
   test('a graph node is not a subcomponent, and a subcomponent is not a graph node', () => {
     assert.equal(parseSubcomponentId('h.0.mlp.c_fc:3:17'), undefined);
     assert.equal(parseNodeId('h.2.mlp.down_proj:2359'), undefined);
+  });
+
+  test('embed and output always name pseudo-nodes, never modules', () => {
+    assert.equal(parseNodeId('embed:5:0'), undefined);
+    assert.equal(parseNodeId('output:7'), undefined);
   });
 });
 

@@ -11,7 +11,10 @@ function diagnose(text: string): Diagnostic[] {
 }
 
 function range(startLine: number, startCharacter: number, endLine: number, endCharacter: number): Range {
-  return { start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } };
+  return {
+    start: { line: startLine, character: startCharacter },
+    end: { line: endLine, character: endCharacter },
+  };
 }
 
 function error(code: string, message: string, at: Range): Diagnostic {
@@ -36,7 +39,9 @@ describe('yamlSyntaxDiagnostics', () => {
   });
 
   test('an error at the end of a file without a trailing newline marks the last token', () => {
-    assert.deepEqual(diagnose('name: "tiny'), [error('MISSING_CHAR', 'Missing closing "quote', range(0, 6, 0, 11))]);
+    assert.deepEqual(diagnose('name: "tiny'), [
+      error('MISSING_CHAR', 'Missing closing "quote', range(0, 6, 0, 11)),
+    ]);
     assert.deepEqual(diagnose('modules: [linear1, linear2'), [
       error(
         'BAD_INDENT',

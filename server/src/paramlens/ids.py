@@ -69,7 +69,9 @@ class ShortSubcomponentId:
         _check_natural(self.index, "index")
         roles = CANONICAL_ROLES.get(self.block)
         if roles is None:
-            raise ValueError(f"block must be one of {', '.join(CANONICAL_ROLES)}, got {self.block!r}")
+            raise ValueError(
+                f"block must be one of {', '.join(CANONICAL_ROLES)}, got {self.block!r}"
+            )
         if self.role not in roles:
             raise ValueError(
                 f"role of a {self.block} block must be one of {', '.join(roles)}, got {self.role!r}"

@@ -37,7 +37,10 @@ def register(subparsers: Subparsers) -> None:
         help="address to listen on (default: %(default)s); any other than loopback needs --token",
     )
     parser.add_argument(
-        "--port", type=port_number, default=0, help="port to listen on; 0 (default) lets the OS pick one"
+        "--port",
+        type=port_number,
+        default=0,
+        help="port to listen on; 0 (default) lets the OS pick one",
     )
     parser.add_argument(
         "--token",

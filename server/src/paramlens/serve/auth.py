@@ -14,7 +14,9 @@ _bearer_scheme = HTTPBearer(
 )
 
 
-def bearer_token_guard(expected_token: str) -> Callable[[HTTPAuthorizationCredentials | None], None]:
+def bearer_token_guard(
+    expected_token: str,
+) -> Callable[[HTTPAuthorizationCredentials | None], None]:
     """A dependency that rejects any request whose bearer token is not `expected_token`."""
     expected = expected_token.encode()
 

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,8 +26,12 @@ _ERROR_CODES = {
 }
 
 
-def _error_response(status_code: int, body: ErrorResponse, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status_code, headers=headers)
+def _error_response(
+    status_code: int, body: ErrorResponse, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status_code, headers=headers
+    )
 
 
 def _describe_validation_error(exc: RequestValidationError) -> str:
@@ -38,7 +43,9 @@ def _describe_validation_error(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        body = ErrorResponse(error=_ERROR_CODES.get(exc.status_code, "http_error"), message=exc.detail)
+        body = ErrorResponse(
+            error=_ERROR_CODES.get(exc.status_code, "http_error"), message=exc.detail
+        )
         return _error_response(exc.status_code, body, exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -1,0 +1,1 @@
+"""The sections of a decomposition config, one model per top-level key."""

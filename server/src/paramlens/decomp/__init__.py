@@ -1,0 +1,1 @@
+"""Parameter decomposition math: rank-one subcomponents, causal importance, masks, losses, PGD."""

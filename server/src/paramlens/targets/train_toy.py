@@ -1,0 +1,62 @@
+"""Training loop for the toy targets: AdamW on fresh sparse-feature batches, MSE loss."""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import torch
+from torch import Tensor, nn
+from tqdm import tqdm
+
+from paramlens.data.sparse_features import SparseFeatureTask
+
+TRAIN_STREAM = 0
+EVAL_STREAM = 1  # batches for the final loss, never seen in training
+EVAL_BATCHES = 10
+
+
+@dataclass(frozen=True)
+class ToyRecipe:
+    steps: int
+    batch_size: int
+    lr: float
+    lr_schedule: Literal["constant", "cosine"]
+    weight_decay: float = 0.01
+
+
+def train_toy(
+    loss_fn: Callable[[Tensor], Tensor],
+    params: list[nn.Parameter],
+    task: SparseFeatureTask,
+    recipe: ToyRecipe,
+    seed: int,
+    progress: bool,
+    desc: str,
+) -> float:
+    """Minimise `loss_fn` over `params` and return the mean loss on held-out batches."""
+    batches = task.batches(recipe.batch_size, seed, stream=TRAIN_STREAM)
+    optimizer = torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay)
+    bar = tqdm(range(recipe.steps), desc=desc, disable=not progress, dynamic_ncols=True)
+    for step in bar:
+        lr = _lr(recipe, step)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        loss = loss_fn(batches.batch_at(step))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if step % 100 == 0 or step == recipe.steps - 1:
+            bar.set_postfix(loss=f"{loss.item():.3e}")
+
+    held_out = task.batches(recipe.batch_size, seed, stream=EVAL_STREAM)
+    with torch.no_grad():
+        losses = [loss_fn(held_out.batch_at(i)).item() for i in range(EVAL_BATCHES)]
+    return sum(losses) / len(losses)
+
+
+def _lr(recipe: ToyRecipe, step: int) -> float:
+    if recipe.lr_schedule == "constant":
+        return recipe.lr
+    progress = step / max(recipe.steps - 1, 1)
+    return recipe.lr * 0.5 * (1.0 + math.cos(math.pi * progress))

@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { resultsDir } from '../support/paths';
+import { waitFor } from '../support/poll';
+import { activeEditor, activeTab, problemsStatus, quickOpen } from './workbench';
+
+const CONFIG = 'tms_5-2.decomp.yaml';
+/** A quoted string that never closes: a YAML syntax error, whatever the config above it holds. */
+const BROKEN_LINE = 'key: "unclosed';
+
+/**
+ * Types a YAML syntax error into the example config, checks the editor underlines it and its hover
+ * names ParamLens, then undoes the edit so the file is left as it was.
+ */
+export async function diagnosticScenario(page: Page): Promise<void> {
+  await quickOpen(page, CONFIG);
+  const editor = activeEditor(page);
+  await editor.locator('.view-lines').waitFor({ state: 'visible' });
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(BROKEN_LINE);
+
+  // The language server starts with the extension; its first diagnostics can take a while.
+  const squiggly = editor.locator('.squiggly-error').first();
+  await squiggly.waitFor({ state: 'attached', timeout: 60_000 });
+  console.log(`    problems in the status bar: ${await problemsStatus(page)}`);
+
+  const box = await squiggly.boundingBox();
+  assert.ok(box, 'the error underline has no box on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const hover = page.locator('.monaco-hover-content').filter({ hasText: 'paramlens' }).first();
+  await hover.waitFor({ state: 'visible', timeout: 15_000 });
+  console.log(`    hover: ${(await hover.innerText()).replace(/\s+/g, ' ').trim()}`);
+  await page.screenshot({ path: path.join(resultsDir(), 'diagnostic.png') });
+
+  await page.keyboard.press('Escape');
+  const dirty = activeTab(page, CONFIG).and(page.locator('.dirty'));
+  await waitFor(
+    'the edit to be undone',
+    async () => {
+      if ((await dirty.count()) === 0) return true;
+      await page.keyboard.press('Control+Z');
+      return undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 200 },
+  );
+}
