@@ -13,7 +13,7 @@ export interface HostToGraphView {
 /** Webview → extension host. */
 export interface GraphViewToHost {
   /** The webview's script has loaded and can take `showGraph`. */
-  ready: Record<string, never>;
+  ready: Record<never, never>;
   /** A graph was laid out and drawn: how much, and how long ELK took. */
   rendered: { nodes: number; edges: number; layoutMs: number };
   /** The user clicked a node. */

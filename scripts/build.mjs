@@ -8,6 +8,7 @@ const minify = process.argv.includes('--minify');
 
 const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning' };
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+const browser = { ...common, platform: 'browser', format: 'iife', target: 'es2022' };
 
 const builds = [
   {
@@ -18,12 +19,16 @@ const builds = [
     external: ['vscode', 'onnxruntime-node'],
   },
   {
-    ...common,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    entryPoints: { graphView: 'webview/graphView/main.ts', elkWorker: 'elkjs/lib/elk-worker.min.js' },
+    ...browser,
+    entryPoints: { graphView: 'webview/graphView/main.ts' },
     outdir: 'dist/webview',
+  },
+  {
+    // Runs as the layout worker, or as a page script that sets `ElkWorkerScript` when workers fail.
+    ...browser,
+    entryPoints: { elkWorker: 'elkjs/lib/elk-worker.min.js' },
+    outdir: 'dist/webview',
+    globalName: 'ElkWorkerScript',
   },
   {
     ...node,

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal, get_args
 
 import torch
@@ -150,12 +151,28 @@ class ComponentModel(nn.Module):
             raise ValueError(f"unknown cache kinds {sorted(unknown_kinds)}; known: {known}")
         self._check_mask_keys(masks, delta_masks, routing)
 
-        result = ForwardResult(output=torch.empty(0))
+        inputs_cache: dict[str, Tensor] = {}
+        outputs_cache: dict[str, Tensor] = {}
+        acts_cache: dict[str, ComponentActs] = {}
+
+        def hook(
+            path: str, module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any], y: Tensor
+        ) -> Tensor:
+            x = _single_input(path, args, kwargs)
+            if "inputs" in kinds:
+                inputs_cache[path] = x.detach()
+            if path in masks:
+                record = acts_cache if "component_acts" in kinds else None
+                y = self._masked_output(
+                    path, x, y, masks[path], delta_masks.get(path), routing.get(path), record
+                )
+            if "outputs" in kinds:
+                outputs_cache[path] = y
+            return y
+
         hooked = self.module_paths if kinds else sorted(masks)
         handles = [
-            self._targets[path].register_forward_hook(
-                self._make_hook(path, masks, delta_masks, routing, kinds, result), with_kwargs=True
-            )
+            self._targets[path].register_forward_hook(partial(hook, path), with_kwargs=True)
             for path in hooked
         ]
         try:
@@ -163,8 +180,28 @@ class ComponentModel(nn.Module):
         finally:
             for handle in handles:
                 handle.remove()
-        result.output = self._select(raw)
-        return result
+        return ForwardResult(self._select(raw), inputs_cache, outputs_cache, acts_cache)
+
+    def _masked_output(
+        self,
+        path: str,
+        x: Tensor,
+        target_output: Tensor,
+        mask: Tensor,
+        delta_mask: Tensor | None,
+        routing: Tensor | None,
+        acts_cache: dict[str, ComponentActs] | None,
+    ) -> Tensor:
+        """The module's output with its components masked in, (..., d_out)."""
+        components = self.components_of(path)
+        acts = components.component_acts(x)  # (..., C)
+        acts_into_U = None
+        if acts_cache is not None:
+            acts_into_U = acts.detach().requires_grad_()
+            acts_cache[path] = ComponentActs(pre=acts, post=acts_into_U)
+        bias = linear_bias(self._targets[path])
+        out = components.masked_output(acts, target_output, bias, mask, delta_mask, acts_into_U)
+        return out if routing is None else torch.where(routing.unsqueeze(-1), out, target_output)
 
     def _select(self, raw: Any) -> Tensor:
         if self.select_output is not None:
@@ -194,42 +231,6 @@ class ComponentModel(nn.Module):
             for path in keyed:
                 if path not in masks:
                     raise ValueError(f"{name} for {path!r}, which has no component mask")
-
-    def _make_hook(
-        self,
-        path: str,
-        masks: Mapping[str, Tensor],
-        delta_masks: Mapping[str, Tensor],
-        routing: Mapping[str, Tensor],
-        kinds: frozenset[str],
-        result: ForwardResult,
-    ) -> Callable[[nn.Module, tuple[Any, ...], dict[str, Any], Tensor], Tensor]:
-        components = self.components_of(path)
-        bias = linear_bias(self._targets[path])
-
-        def hook(
-            module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any], output: Tensor
-        ) -> Tensor:
-            x = _single_input(path, args, kwargs)
-            if "inputs" in kinds:
-                result.inputs[path] = x.detach()
-            if path in masks:
-                acts = components.component_acts(x)  # (..., C)
-                acts_into_U = None
-                if "component_acts" in kinds:
-                    acts_into_U = acts.detach().requires_grad_()
-                    result.component_acts[path] = ComponentActs(pre=acts, post=acts_into_U)
-                masked = components.masked_output(
-                    acts, output, bias, masks[path], delta_masks.get(path), acts_into_U
-                )
-                if path in routing:
-                    masked = torch.where(routing[path].unsqueeze(-1), masked, output)
-                output = masked
-            if "outputs" in kinds:
-                result.outputs[path] = output
-            return output
-
-        return hook
 
 
 def _single_input(path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Tensor:
