@@ -32,7 +32,15 @@ export function syntheticGraph(shape: SyntheticShape): AttributionGraph {
     const component = Math.floor(random() * 1024);
     const id = `${module}:${position}:${component}`;
     const ci = 0.05 + 0.95 * random();
-    components.set(id, { id, kind: 'component', module, position, component, ci, activation: 4 * random() - 2 });
+    components.set(id, {
+      id,
+      kind: 'component',
+      module,
+      position,
+      component,
+      ci,
+      activation: 4 * random() - 2,
+    });
   }
   const outputs: OutputNode[] = [0, 1, 2].map((rank) => ({
     id: `output:${last}:${100 + rank}`,
@@ -43,18 +51,29 @@ export function syntheticGraph(shape: SyntheticShape): AttributionGraph {
     probability: 0.4 / (rank + 1),
   }));
   const nodes: GraphNode[] = [
-    ...tokens.map((token, position): GraphNode => ({ id: `embed:${position}`, kind: 'embed', position, token })),
+    ...tokens.map((token, position): GraphNode => ({
+      id: `embed:${position}`,
+      kind: 'embed',
+      position,
+      token,
+    })),
     ...components.values(),
     ...outputs,
   ];
 
   const rowOf = (node: GraphNode): number =>
-    node.kind === 'embed' ? 0 : node.kind === 'output' ? modules.length + 1 : modules.indexOf(node.module) + 1;
+    node.kind === 'embed'
+      ? 0
+      : node.kind === 'output'
+        ? modules.length + 1
+        : modules.indexOf(node.module) + 1;
   const canFeed = (source: GraphNode, target: GraphNode): boolean => {
     if (rowOf(source) >= rowOf(target)) return false;
     if (target.kind === 'component' && target.module.endsWith('o_proj')) {
       const valueModule = target.module.replace('o_proj', 'v_proj');
-      return source.kind === 'component' && source.module === valueModule && source.position <= target.position;
+      return (
+        source.kind === 'component' && source.module === valueModule && source.position <= target.position
+      );
     }
     return source.position === target.position;
   };

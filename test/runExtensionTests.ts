@@ -26,20 +26,26 @@ function requireBuild(): void {
 }
 
 async function runUnderElectron(workspace: string, reportPath: string): Promise<void> {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paramlens-vscode-'));
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'paramlens-vscode-'));
+  const userDataDir = path.join(profile, 'user-data');
   writeUserSettings(userDataDir, testPythonPath);
   try {
     await runTests({
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath,
-      launchArgs: [workspace, '--disable-extensions', `--user-data-dir=${userDataDir}`],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        `--user-data-dir=${userDataDir}`,
+        `--extensions-dir=${path.join(profile, 'extensions')}`,
+      ],
       extensionTestsEnv: { PARAMLENS_TEST_REPORT: reportPath },
     });
   } catch (error) {
     // A failing test makes VS Code exit non-zero; the report says which. Without one, this is the cause.
     if (!fs.existsSync(reportPath)) throw error;
   } finally {
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true });
   }
 }
 

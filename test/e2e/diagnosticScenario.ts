@@ -1,4 +1,3 @@
-import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { resultsDir } from '../support/paths';
@@ -21,13 +20,23 @@ export async function diagnosticScenario(page: Page): Promise<void> {
   await page.keyboard.press('Enter');
   await page.keyboard.type(BROKEN_LINE);
 
-  // The language server starts with the extension; its first diagnostics can take a while.
-  const squiggly = editor.locator('.squiggly-error').first();
-  await squiggly.waitFor({ state: 'attached', timeout: 60_000 });
+  // Underlines for intermediate versions of the line may come and go first: wait for one that is on
+  // screen on the typed line. The language server starts with the extension, which can take a while.
+  const typedLine = editor.locator('.view-line', { hasText: BROKEN_LINE });
+  const box = await waitFor(
+    'an error underline on the typed line',
+    async () => {
+      const [underline, line] = await Promise.all([
+        editor.locator('.squiggly-error').first().boundingBox({ timeout: 1_000 }),
+        typedLine.boundingBox({ timeout: 1_000 }),
+      ]);
+      const onLine = underline && line && underline.y >= line.y && underline.y < line.y + line.height;
+      return onLine ? underline : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
   console.log(`    problems in the status bar: ${await problemsStatus(page)}`);
 
-  const box = await squiggly.boundingBox();
-  assert.ok(box, 'the error underline has no box on screen');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const hover = page.locator('.monaco-hover-content').filter({ hasText: 'paramlens' }).first();
   await hover.waitFor({ state: 'visible', timeout: 15_000 });

@@ -15,7 +15,7 @@ import { serverStatusScenario } from './serverStatusScenario';
 interface Scenario {
   name: string;
   timeoutMs: number;
-  run(page: Page): Promise<void>;
+  run: (page: Page) => Promise<void>;
 }
 
 const scenarios: Scenario[] = [
@@ -25,7 +25,7 @@ const scenarios: Scenario[] = [
 ];
 
 /** Rejects once `timeoutMs` has passed, so one stuck scenario cannot hold up the others. */
-function deadline(scenario: Scenario): { expired: Promise<never>; cancel(): void } {
+function deadline(scenario: Scenario): { expired: Promise<never>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(

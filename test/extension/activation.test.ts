@@ -4,7 +4,7 @@ import { waitFor } from '../support/poll';
 import { paramLensApi, paramLensExtension, workspaceFolder } from './paramLens';
 
 describe('activation', () => {
-  it('activates when the example config is opened', async () => {
+  it('is active once the example config is open', async () => {
     const config = vscode.Uri.joinPath(workspaceFolder(), 'tms_5-2.decomp.yaml');
     const document = await vscode.workspace.openTextDocument(config);
     await vscode.window.showTextDocument(document);

@@ -21,7 +21,13 @@ export const ELK_LAYOUT_OPTIONS: LayoutOptions = {
   'elk.layered.nodePlacement.strategy': 'LINEAR_SEGMENTS',
   'elk.edgeRouting': 'POLYLINE',
   'elk.spacing.nodeNode': '12',
+  // Long edges pass through every row between their ends; tight edge spacing keeps rows from growing wide.
+  'elk.spacing.edgeEdge': '3',
+  'elk.spacing.edgeNode': '6',
   'elk.layered.spacing.nodeNodeBetweenLayers': '36',
+  // The polyline router widens a row gap in proportion to how far edges travel sideways in it; ELK's
+  // default (10) made the gaps under attention outputs several times taller than the rest.
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '4',
   'elk.padding': '[top=12,left=12,bottom=12,right=12]',
 };
 
@@ -84,7 +90,8 @@ export function toElkGraph(graph: AttributionGraph): ElkNode {
 
   const edges: ElkExtendedEdge[] = graph.edges.map((edge, index) => {
     for (const end of [edge.source, edge.target]) {
-      if (!ids.has(end)) throw new Error(`edge ${edge.source} → ${edge.target}: no node "${end}" in the graph`);
+      if (!ids.has(end))
+        throw new Error(`edge ${edge.source} → ${edge.target}: no node "${end}" in the graph`);
     }
     return { id: elkEdgeId(index), sources: [edge.source], targets: [edge.target] };
   });

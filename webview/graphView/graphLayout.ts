@@ -39,7 +39,10 @@ export function readElkLayout(graph: AttributionGraph, laidOut: ElkNode, layoutM
   const edges = graph.edges.map((edge, index) => {
     const section = edgesById.get(elkEdgeId(index))?.sections?.[0];
     if (!section) throw new Error(`the layout has no route for edge ${edge.source} → ${edge.target}`);
-    return [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map(({ x, y }) => ({ x, y }));
+    return [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map(({ x, y }) => ({
+      x,
+      y,
+    }));
   });
 
   return { width: laidOut.width ?? 0, height: laidOut.height ?? 0, nodes, edges, layoutMs };

@@ -87,11 +87,14 @@ export class GraphView {
     const { graph, layout, source, layoutNote } = shown;
     const components = graph.nodes.filter((node) => node.kind === 'component').length;
     const shownComponents = [...drawn.nodesById.values()].filter((node) => node.kind === 'component').length;
-    this.toolbar.showStats(`${drawn.nodeCount} nodes · ${drawn.edgeCount} edges · ${layout.layoutMs} ms`, [
-      source,
-      `${shownComponents} of ${components} components have CI ≥ ${this.ciThreshold}`,
-      `layout ${layoutNote}`,
-    ].join('\n'));
+    this.toolbar.showStats(
+      `${drawn.nodeCount} nodes · ${drawn.edgeCount} edges · ${layout.layoutMs} ms`,
+      [
+        source,
+        `${shownComponents} of ${components} components have CI ≥ ${this.ciThreshold}`,
+        `layout ${layoutNote}`,
+      ].join('\n'),
+    );
     return drawn;
   }
 }

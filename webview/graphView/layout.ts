@@ -98,7 +98,9 @@ function loadElkScript(script: ElkScript): Promise<new () => Worker> {
       if (InProcessWorker) resolve(InProcessWorker);
       else reject(new Error('the layout script loaded but defined no ELK'));
     });
-    element.addEventListener('error', () => reject(new Error(`could not load the layout script ${script.url}`)));
+    element.addEventListener('error', () =>
+      reject(new Error(`could not load the layout script ${script.url}`)),
+    );
     document.head.append(element);
   });
 }
@@ -108,7 +110,8 @@ function failOnWorkerError<T>(worker: Worker | undefined, work: Promise<T>): Pro
   if (!worker) return work;
   let onError: (event: ErrorEvent) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
-    onError = (event) => reject(new Error(`the layout worker failed: ${event.message}`));
+    // A worker blocked by policy or unable to load its script fails with no message.
+    onError = (event) => reject(new Error(`the layout worker failed: ${event.message || 'it did not load'}`));
     worker.addEventListener('error', onError);
   });
   return Promise.race([work, failed]).finally(() => worker.removeEventListener('error', onError));

@@ -33,8 +33,14 @@ export function enableNodeInteraction(
   const moveTooltip = (event: PointerEvent): void => {
     // Kept inside the window: flipped to the pointer's other side near the right or bottom edge.
     const { width, height } = tooltip.getBoundingClientRect();
-    const left = event.clientX + TOOLTIP_OFFSET + width > window.innerWidth ? event.clientX - TOOLTIP_OFFSET - width : event.clientX + TOOLTIP_OFFSET;
-    const top = event.clientY + TOOLTIP_OFFSET + height > window.innerHeight ? event.clientY - TOOLTIP_OFFSET - height : event.clientY + TOOLTIP_OFFSET;
+    const left =
+      event.clientX + TOOLTIP_OFFSET + width > window.innerWidth
+        ? event.clientX - TOOLTIP_OFFSET - width
+        : event.clientX + TOOLTIP_OFFSET;
+    const top =
+      event.clientY + TOOLTIP_OFFSET + height > window.innerHeight
+        ? event.clientY - TOOLTIP_OFFSET - height
+        : event.clientY + TOOLTIP_OFFSET;
     tooltip.style.left = `${Math.max(0, left)}px`;
     tooltip.style.top = `${Math.max(0, top)}px`;
   };
@@ -55,7 +61,10 @@ export function enableNodeInteraction(
     const [title, ...details] = tooltipLines(node, drawing.graph);
     const heading = document.createElement('strong');
     heading.textContent = title ?? '';
-    tooltip.replaceChildren(heading, ...details.map((line) => Object.assign(document.createElement('div'), { textContent: line })));
+    tooltip.replaceChildren(
+      heading,
+      ...details.map((line) => Object.assign(document.createElement('div'), { textContent: line })),
+    );
     tooltip.hidden = false;
     moveTooltip(event);
   });

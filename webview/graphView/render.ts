@@ -74,7 +74,12 @@ export function drawGraph(
 }
 
 /** A guide line and a label for each row that has nodes; returns the width of the widest label. */
-function drawRows(guides: SVGGElement, labels: SVGGElement, graph: AttributionGraph, layout: GraphLayout): number {
+function drawRows(
+  guides: SVGGElement,
+  labels: SVGGElement,
+  graph: AttributionGraph,
+  layout: GraphLayout,
+): number {
   const rowOf = rowIndexer(graph);
   const rowCentres = new Map<number, number>();
   for (const node of graph.nodes) {
@@ -93,7 +98,10 @@ function drawRows(guides: SVGGElement, labels: SVGGElement, graph: AttributionGr
   return widest;
 }
 
-/** Each position's token under its column: the embedding's box, or else the middle of its nodes. */
+/**
+ * Names each column under the graph: its position (node IDs carry positions), and its token too where no
+ * embedding box above already shows it. The column's x is its embedding box, or else the middle of its nodes.
+ */
 function drawTokenAxis(labels: SVGGElement, graph: AttributionGraph, layout: GraphLayout): void {
   const centres = new Map<number, number[]>();
   const embedCentres = new Map<number, number>();
@@ -107,10 +115,15 @@ function drawTokenAxis(labels: SVGGElement, graph: AttributionGraph, layout: Gra
     centres.set(node.position, column);
   }
   for (const [position, xs] of centres) {
-    const x = embedCentres.get(position) ?? xs.reduce((sum, value) => sum + value, 0) / xs.length;
+    const embedCentre = embedCentres.get(position);
+    const x = embedCentre ?? xs.reduce((sum, value) => sum + value, 0) / xs.length;
     const token = graph.tokens[position] ?? '';
-    const text = svgElement('text', { class: 'token-label', x, y: layout.height + TOKEN_AXIS_HEIGHT / 2 }, labels);
-    text.textContent = displayToken(token);
+    const text = svgElement(
+      'text',
+      { class: 'token-label', x, y: layout.height + TOKEN_AXIS_HEIGHT / 2 },
+      labels,
+    );
+    text.textContent = embedCentre === undefined ? `${position} ${displayToken(token)}` : String(position);
     svgElement('title', {}, text).textContent = `position ${position}: ${JSON.stringify(token)}`;
   }
 }
@@ -144,7 +157,11 @@ function drawNode(layer: SVGGElement, node: GraphNode, box: NodeBox): void {
   if (node.kind === 'component') {
     const radius = box.width / 2;
     // Fill intensity shows causal importance; the outline keeps faint components visible.
-    svgElement('circle', { cx: radius, cy: box.height / 2, r: radius, 'fill-opacity': 0.15 + 0.85 * node.ci }, group);
+    svgElement(
+      'circle',
+      { cx: radius, cy: box.height / 2, r: radius, 'fill-opacity': 0.15 + 0.85 * node.ci },
+      group,
+    );
     return;
   }
   svgElement('rect', { width: box.width, height: box.height, rx: 3 }, group);
@@ -154,5 +171,7 @@ function drawNode(layer: SVGGElement, node: GraphNode, box: NodeBox): void {
     return;
   }
   svgElement('tspan', { class: 'token' }, text).textContent = displayToken(node.token);
-  svgElement('tspan', { class: 'probability', dx: 4 }, text).textContent = formatProbability(node.probability);
+  svgElement('tspan', { class: 'probability', dx: 4 }, text).textContent = formatProbability(
+    node.probability,
+  );
 }

@@ -39,7 +39,8 @@ export function createToolbar(host: HTMLElement, actions: ToolbarActions): Toolb
   threshold.title = threshold.label;
   threshold.addEventListener('input', () => {
     const value = Number(threshold.value);
-    if (threshold.value !== '' && Number.isFinite(value)) actions.setCiThreshold(Math.min(1, Math.max(0, value)));
+    if (threshold.value !== '' && Number.isFinite(value))
+      actions.setCiThreshold(Math.min(1, Math.max(0, value)));
   });
 
   const stats = document.createElement('vscode-badge');

@@ -2,9 +2,11 @@
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from paramlens.commands.types import Subparsers
+from paramlens.serve.listen import CannotListen, listen
 
 TOKEN_ENV_VAR = "PARAMLENS_TOKEN"
 
@@ -64,12 +66,17 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    # Imported here so that other commands and `--version` do not wait for torch and uvicorn.
+    try:
+        sock = listen(args.host, args.port, token_given=args.token is not None)
+    except CannotListen as error:
+        print(f"paramlens serve: {error}", file=sys.stderr)
+        return error.exit_code
+    # Imported only now because the app imports torch, which takes seconds; a refusal above
+    # and every other command stay fast.
     from paramlens.serve.run import run_server
 
     return run_server(
-        host=args.host,
-        port=args.port,
+        sock,
         token=args.token,
         runs_root=args.runs_root,
         exit_on_stdin_close=args.exit_on_stdin_close,

@@ -28,7 +28,9 @@ class SparseFeatureTask:
             raise ValueError(f"feature_prob must be in (0, 1], got {self.feature_prob}")
         low, high = self.value_range
         if not low < high:
-            raise ValueError(f"value_range must be (low, high) with low < high, got {self.value_range}")
+            raise ValueError(
+                f"value_range must be (low, high) with low < high, got {self.value_range}"
+            )
 
     def sample(self, batch_size: int, generator: torch.Generator) -> Tensor:
         """A batch [batch_size, n_features] on the CPU, drawn from `generator`."""

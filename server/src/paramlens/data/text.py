@@ -91,7 +91,9 @@ def load_text_data(config: TextDataConfig) -> TextSplits:
         train_index += [(i, start) for start in starts[: n_windows - n_eval]]
         eval_index += [(i, start) for start in starts[n_windows - n_eval :]]
     if not train_index:
-        raise ValueError(f"no training windows: the files hold fewer than seq_len={config.seq_len} tokens")
+        raise ValueError(
+            f"no training windows: the files hold fewer than seq_len={config.seq_len} tokens"
+        )
     if config.eval_fraction > 0 and not eval_index:
         raise ValueError(
             f"eval_fraction={config.eval_fraction} leaves no eval windows; "
@@ -128,7 +130,7 @@ class WindowBatches:
         positions = torch.arange(step * self.batch_size, (step + 1) * self.batch_size)
         epochs, offsets = positions // n, positions % n
         rows = torch.empty_like(positions)
-        for epoch in epochs.unique().tolist():
+        for epoch in torch.unique(epochs).tolist():
             in_epoch = epochs == epoch
             rows[in_epoch] = self._permutation(epoch)[offsets[in_epoch]]
         return self.windows.get(rows)
@@ -152,9 +154,13 @@ def _as_index(pairs: list[tuple[int, int]]) -> NDArray[np.int64]:
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
-def _read_source(path: Path, config: TextDataConfig, tokenizer: Tokenizer | None) -> NDArray[np.integer]:
+def _read_source(
+    path: Path, config: TextDataConfig, tokenizer: Tokenizer | None
+) -> NDArray[np.integer]:
     if path.suffix not in SUFFIXES:
-        raise ValueError(f"{path}: unsupported data file type; expected one of {', '.join(SUFFIXES)}")
+        raise ValueError(
+            f"{path}: unsupported data file type; expected one of {', '.join(SUFFIXES)}"
+        )
     if not path.is_file():
         raise FileNotFoundError(f"data file not found: {path}")
     if path.suffix == ".npy":
@@ -194,5 +200,8 @@ def _read_npy(path: Path, seq_len: int) -> NDArray[np.integer]:
     if array.ndim == 2 and array.shape[1] != seq_len:
         raise ValueError(f"{path}: rows hold {array.shape[1]} tokens but seq_len is {seq_len}")
     if array.ndim not in (1, 2):
-        raise ValueError(f"{path}: expected a 1-D token stream or 2-D windows, got shape {array.shape}")
-    return array.reshape(-1)
+        raise ValueError(
+            f"{path}: expected a 1-D token stream or 2-D windows, got shape {array.shape}"
+        )
+    stream: NDArray[np.integer] = array.reshape(-1)
+    return stream

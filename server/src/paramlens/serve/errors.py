@@ -44,7 +44,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         body = ErrorResponse(
-            error=_ERROR_CODES.get(exc.status_code, "http_error"), message=exc.detail
+            error=_ERROR_CODES.get(exc.status_code, "http_error"), message=str(exc.detail)
         )
         return _error_response(exc.status_code, body, exc.headers)
 

@@ -1,4 +1,8 @@
-"""Open the server's listening socket before uvicorn starts, so the printed URL is already live."""
+"""Open the server's listening socket before uvicorn starts, so the printed URL is already live.
+
+Only the standard library is imported here, so `paramlens serve` refuses a bad address at once,
+before it spends seconds importing torch.
+"""
 
 import ipaddress
 import os
@@ -8,26 +12,23 @@ from typing import Any
 # Connections that arrive before uvicorn accepts them wait in this queue instead of failing.
 _BACKLOG = 128
 
-SocketAddress = tuple[Any, ...]
+
+class CannotListen(Exception):
+    """The server cannot, or must not, listen where it was asked to."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
-def resolve_listen_address(host: str, port: int) -> tuple[socket.AddressFamily, SocketAddress]:
-    """The address family and socket address to bind for `host` and `port` (0: any free port).
-
-    Raises `socket.gaierror` when `host` cannot be resolved.
-    """
+def _resolve(host: str, port: int) -> tuple[socket.AddressFamily, tuple[Any, ...]]:
     family, _, _, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
     )[0]
     return family, address
 
 
-def is_loopback(address: SocketAddress) -> bool:
-    return ipaddress.ip_address(address[0]).is_loopback
-
-
-def open_listening_socket(family: socket.AddressFamily, address: SocketAddress) -> socket.socket:
-    """A socket bound to `address` and already listening. Raises `OSError` if it cannot bind."""
+def _bind_and_listen(family: socket.AddressFamily, address: tuple[Any, ...]) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         # Lets a restarted server reuse its port while old connections linger in TIME_WAIT; on
@@ -40,6 +41,29 @@ def open_listening_socket(family: socket.AddressFamily, address: SocketAddress) 
         sock.close()
         raise
     return sock
+
+
+def listen(host: str, port: int, *, token_given: bool) -> socket.socket:
+    """A socket listening on `host`:`port` (port 0: one the OS picks).
+
+    Raises `CannotListen` when `host` does not resolve, when it is not a loopback address and
+    no token was chosen (a random token printed on stdout is no protection on a network), or
+    when the address cannot be bound.
+    """
+    try:
+        family, address = _resolve(host, port)
+    except socket.gaierror as error:
+        raise CannotListen(f"cannot resolve --host {host}: {error.strerror}", 2) from error
+    if not token_given and not ipaddress.ip_address(address[0]).is_loopback:
+        raise CannotListen(
+            f"refusing to listen on {host} without --token; pass --token (or set "
+            "PARAMLENS_TOKEN) or listen on 127.0.0.1",
+            2,
+        )
+    try:
+        return _bind_and_listen(family, address)
+    except OSError as error:
+        raise CannotListen(f"cannot listen on {host}:{port}: {error.strerror}", 1) from error
 
 
 def url_of(sock: socket.socket) -> str:

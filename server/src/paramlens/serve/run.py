@@ -1,21 +1,15 @@
-"""Run the server: listen, print the handshake line, then serve until told to stop."""
+"""Run the server on a listening socket: print the handshake line, then serve until told to stop."""
 
 import logging
 import secrets
 import socket
-import sys
 from pathlib import Path
 
 import uvicorn
 
 from paramlens import __version__
 from paramlens.serve.app import create_app
-from paramlens.serve.listen import (
-    is_loopback,
-    open_listening_socket,
-    resolve_listen_address,
-    url_of,
-)
+from paramlens.serve.listen import url_of
 from paramlens.serve.logging_config import LOG_CONFIG
 from paramlens.serve.models import ServerHandshake
 from paramlens.serve.stdin_watchdog import call_on_stdin_eof
@@ -26,33 +20,17 @@ logger = logging.getLogger(__name__)
 _GRACEFUL_SHUTDOWN_S = 3
 
 
-def _refuse(message: str, exit_code: int) -> int:
-    print(f"paramlens serve: {message}", file=sys.stderr, flush=True)
-    return exit_code
-
-
 def run_server(
-    *, host: str, port: int, token: str | None, runs_root: Path, exit_on_stdin_close: bool
+    sock: socket.socket, *, token: str | None, runs_root: Path, exit_on_stdin_close: bool
 ) -> int:
-    """Serve until SIGINT/SIGTERM (or stdin EOF with `exit_on_stdin_close`); the exit code."""
-    try:
-        family, address = resolve_listen_address(host, port)
-    except socket.gaierror as error:
-        return _refuse(f"cannot resolve --host {host}: {error.strerror}", 2)
-    if token is None and not is_loopback(address):
-        return _refuse(
-            f"refusing to listen on {host} without --token; pass --token (or set "
-            "PARAMLENS_TOKEN) or listen on 127.0.0.1",
-            2,
-        )
-    try:
-        sock = open_listening_socket(family, address)
-    except OSError as error:
-        return _refuse(f"cannot listen on {host}:{port}: {error.strerror}", 1)
+    """Serve on `sock` until SIGINT/SIGTERM (or stdin EOF with `exit_on_stdin_close`).
 
+    A random token is made when `token` is None. Returns the process exit code.
+    """
     token = token or secrets.token_urlsafe(32)
+    runs_root = runs_root.resolve()
     config = uvicorn.Config(
-        create_app(token, runs_root.resolve()),
+        create_app(token, runs_root),
         log_config=LOG_CONFIG,
         timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_S,
         server_header=False,
@@ -65,12 +43,13 @@ def run_server(
 
         call_on_stdin_eof(request_exit)
 
+    # The socket already listens, so the URL answers as soon as the extension reads it.
     handshake = ServerHandshake(url=url_of(sock), token=token, version=__version__)
     print(handshake.model_dump_json(), flush=True)
-    logger.info("runs root: %s", runs_root.resolve())
+    logger.info("runs root: %s", runs_root)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
-        # uvicorn re-raises the SIGINT it shut down for; the shutdown is already done.
+        # uvicorn re-raises the SIGINT it shut down for; the shutdown itself is done.
         return 130
     return 0

@@ -44,8 +44,12 @@ class RMSNorm(nn.Module):
 
 def rope_tables(head_dim: int, max_seq_len: int, base: float) -> tuple[Tensor, Tensor]:
     """cos and sin [max_seq_len, head_dim] for split-half rotary embeddings."""
-    inv_freq = base ** -(torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim)  # [head_dim/2]
-    angles = torch.outer(torch.arange(max_seq_len, dtype=torch.float32), inv_freq)  # [T, head_dim/2]
+    inv_freq = base ** -(
+        torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim
+    )  # [head_dim/2]
+    angles = torch.outer(
+        torch.arange(max_seq_len, dtype=torch.float32), inv_freq
+    )  # [T, head_dim/2]
     angles = torch.cat([angles, angles], dim=-1)  # [T, head_dim]
     return angles.cos(), angles.sin()
 
@@ -82,7 +86,8 @@ class CausalSelfAttention(nn.Module):
         cos, sin = self.rope_cos[:T], self.rope_sin[:T]
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # [B, n_head, T, head_dim]
-        return self.o_proj(y.transpose(1, 2).reshape(B, T, C))
+        out: Tensor = self.o_proj(y.transpose(1, 2).reshape(B, T, C))
+        return out
 
 
 class MLP(nn.Module):
@@ -92,7 +97,8 @@ class MLP(nn.Module):
         self.down_proj = nn.Linear(config.d_mlp, config.d_model, bias=False)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.down_proj(F.gelu(self.c_fc(x), approximate="tanh"))
+        out: Tensor = self.down_proj(F.gelu(self.c_fc(x), approximate="tanh"))
+        return out
 
 
 class Block(nn.Module):
@@ -132,9 +138,10 @@ class Llama(nn.Module):
     def forward(self, idx: Tensor) -> Tensor:
         """Logits [B, T, vocab_size] for token ids idx [B, T]."""
         T = idx.shape[1]
-        if T > self.config.max_seq_len:
+        if self.config.max_seq_len < T:
             raise ValueError(f"sequence length {T} exceeds max_seq_len {self.config.max_seq_len}")
         x = self.wte(idx)  # [B, T, d_model]
         for block in self.h:
             x = block(x)
-        return self.lm_head(self.ln_f(x))
+        logits: Tensor = self.lm_head(self.ln_f(x))  # [B, T, vocab_size]
+        return logits

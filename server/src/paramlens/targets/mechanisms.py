@@ -22,9 +22,8 @@ class FeatureMechanisms:
         if self.in_dirs.ndim != 2 or self.out_dirs.ndim != 2:
             raise ValueError("in_dirs and out_dirs must be 2-D [n_features, d]")
         if self.in_dirs.shape[0] != self.out_dirs.shape[0]:
-            raise ValueError(
-                f"in_dirs has {self.in_dirs.shape[0]} features but out_dirs has {self.out_dirs.shape[0]}"
-            )
+            n_in, n_out = self.in_dirs.shape[0], self.out_dirs.shape[0]
+            raise ValueError(f"in_dirs has {n_in} features but out_dirs has {n_out}")
 
     def matrices(self) -> Tensor:
         """The pieces as matrices [n_features, d_out, d_in], in W's layout."""

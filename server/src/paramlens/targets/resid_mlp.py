@@ -39,7 +39,8 @@ class MLP(nn.Module):
         self.mlp_out = nn.Linear(d_mlp, d_embed, bias=False)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.mlp_out(F.relu(self.mlp_in(x)))
+        out: Tensor = self.mlp_out(F.relu(self.mlp_in(x)))
+        return out
 
 
 class ResidMLP(nn.Module):
@@ -50,8 +51,12 @@ class ResidMLP(nn.Module):
         self.config = config
         embed = torch.randn(config.n_features, config.d_embed)
         # A buffer, not a parameter: the embedding is part of the task, not of what is learned.
-        self.register_buffer("W_E", embed / embed.norm(dim=-1, keepdim=True))  # [n_features, d_embed]
-        self.layers = nn.ModuleList(MLP(config.d_embed, config.d_mlp) for _ in range(config.n_layers))
+        self.register_buffer(
+            "W_E", embed / embed.norm(dim=-1, keepdim=True)
+        )  # [n_features, d_embed]
+        self.layers = nn.ModuleList(
+            MLP(config.d_embed, config.d_mlp) for _ in range(config.n_layers)
+        )
 
     def forward(self, x: Tensor) -> Tensor:
         resid = x @ self.W_E  # [..., d_embed]
@@ -69,7 +74,7 @@ def labels(x: Tensor) -> Tensor:
     return x + F.relu(x)
 
 
-def trainable_parameters(model: ResidMLP) -> list[nn.Parameter]:
+def trainable_parameters(model: ResidMLP) -> list[Tensor]:
     return list(model.layers.parameters())
 
 
@@ -91,6 +96,10 @@ def mechanisms(model: ResidMLP) -> dict[str, FeatureMechanisms]:
         assert isinstance(layer, MLP)
         w_in = layer.mlp_in.weight.detach()  # [d_mlp, d_embed]
         w_out = layer.mlp_out.weight.detach()  # [d_embed, d_mlp]
-        result[f"layers.{i}.mlp_in"] = FeatureMechanisms(in_dirs=embed.clone(), out_dirs=embed @ w_in.T)
-        result[f"layers.{i}.mlp_out"] = FeatureMechanisms(in_dirs=embed @ w_out, out_dirs=embed.clone())
+        result[f"layers.{i}.mlp_in"] = FeatureMechanisms(
+            in_dirs=embed.clone(), out_dirs=embed @ w_in.T
+        )
+        result[f"layers.{i}.mlp_out"] = FeatureMechanisms(
+            in_dirs=embed @ w_out, out_dirs=embed.clone()
+        )
     return result

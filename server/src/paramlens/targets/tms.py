@@ -27,7 +27,9 @@ class TMSConfig:
 
     def __post_init__(self) -> None:
         if not 0 < self.n_hidden <= self.n_features:
-            raise ValueError(f"need 0 < n_hidden <= n_features, got {self.n_hidden}, {self.n_features}")
+            raise ValueError(
+                f"need 0 < n_hidden <= n_features, got {self.n_hidden}, {self.n_features}"
+            )
         if self.n_hidden_layers < 0:
             raise ValueError(f"n_hidden_layers must be non-negative, got {self.n_hidden_layers}")
 
@@ -38,12 +40,10 @@ class TMS(nn.Module):
         self.config = config
         self.linear1 = nn.Linear(config.n_features, config.n_hidden, bias=False)
         self.hidden_layers = nn.ModuleList(
-            nn.Linear(config.n_hidden, config.n_hidden, bias=False) for _ in range(config.n_hidden_layers)
+            _identity(config.n_hidden) for _ in range(config.n_hidden_layers)
         )
         self.linear2 = nn.Linear(config.n_hidden, config.n_features, bias=True)
         with torch.no_grad():
-            for layer in self.hidden_layers:
-                layer.weight.copy_(torch.eye(config.n_hidden))
             self.linear2.weight.copy_(self.linear1.weight.T)
             self.linear2.bias.zero_()
 
@@ -54,12 +54,19 @@ class TMS(nn.Module):
         return F.relu(self.linear2(h))  # [..., n_features]
 
 
+def _identity(n: int) -> nn.Linear:
+    layer = nn.Linear(n, n, bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(torch.eye(n))
+    return layer
+
+
 def task(config: TMSConfig) -> SparseFeatureTask:
     """The training distribution: features active with probability 0.05, values U(0, 1)."""
     return SparseFeatureTask(config.n_features, FEATURE_PROB, (0.0, 1.0))
 
 
-def trainable_parameters(model: TMS) -> list[nn.Parameter]:
+def trainable_parameters(model: TMS) -> list[Tensor]:
     # linear2.weight is tied to linear1.weight during training; the identity layers stay fixed.
     return [model.linear1.weight, model.linear2.bias]
 
@@ -77,7 +84,7 @@ def untie(model: TMS) -> None:
 
 
 def mechanisms(model: TMS) -> dict[str, FeatureMechanisms]:
-    """Feature i's piece of linear1 reads e_i and writes W1[:, i]; linear2 reads W2[i] and writes e_i.
+    """Feature i's piece of linear1 reads e_i, writes W1[:, i]; linear2 reads W2[i], writes e_i.
 
     The identity layers have no per-feature ground truth: any orthonormal basis of n_hidden
     rank-one pieces sums to the identity, so they are judged by the count of live

@@ -1,12 +1,12 @@
 """Training loop for the toy targets: AdamW on fresh sparse-feature batches, MSE loss."""
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 from tqdm import tqdm
 
 from paramlens.data.sparse_features import SparseFeatureTask
@@ -27,7 +27,7 @@ class ToyRecipe:
 
 def train_toy(
     loss_fn: Callable[[Tensor], Tensor],
-    params: list[nn.Parameter],
+    params: Sequence[Tensor],
     task: SparseFeatureTask,
     recipe: ToyRecipe,
     seed: int,
@@ -44,7 +44,7 @@ def train_toy(
             group["lr"] = lr
         loss = loss_fn(batches.batch_at(step))
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        torch.autograd.backward(loss)
         optimizer.step()
         if step % 100 == 0 or step == recipe.steps - 1:
             bar.set_postfix(loss=f"{loss.item():.3e}")
