@@ -37,7 +37,7 @@ export class GraphView {
   private ciThreshold = 0;
 
   constructor(toolbarHost: HTMLElement, graphHost: HTMLElement, events: GraphViewEvents) {
-    this.svg = svgElement('svg', { class: 'graph-canvas', role: 'img' }, graphHost);
+    this.svg = svgElement('svg', { class: 'graph-canvas', role: 'group' }, graphHost);
     this.content = svgElement('g', {}, this.svg);
     const tooltip = document.createElement('div');
     tooltip.className = 'node-tooltip';
@@ -45,7 +45,12 @@ export class GraphView {
     graphHost.append(tooltip);
 
     this.panZoom = enablePanZoom(this.svg);
-    enableNodeInteraction(this.svg, tooltip, () => this.current, events.select);
+    enableNodeInteraction(
+      this.svg,
+      tooltip,
+      () => this.current,
+      (nodeId) => events.select(nodeId),
+    );
     this.toolbar = createToolbar(toolbarHost, {
       fit: () => this.fit(),
       setCiThreshold: (threshold) => {

@@ -1,5 +1,5 @@
 import ELK from 'elkjs/lib/elk-api.js';
-import type { ELK as ElkApi, ElkNode } from 'elkjs/lib/elk-api.js';
+import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { AttributionGraph } from '../../protocol/graph';
 import { toElkGraph } from './elkGraph';
 import { readElkLayout, type GraphLayout } from './graphLayout';
@@ -73,7 +73,7 @@ async function startWorkerFrom(blobUrl: string): Promise<LayoutEngine> {
 
 async function startMainThreadEngine(script: ElkScript): Promise<LayoutEngine> {
   const InProcessWorker = window.ElkWorkerScript?.Worker ?? (await loadElkScript(script));
-  const elk: ElkApi = new ELK({ workerFactory: () => new InProcessWorker() });
+  const elk = new ELK({ workerFactory: () => new InProcessWorker() });
   return { kind: 'main thread', layout: (graph) => timedLayout(graph, (input) => elk.layout(input)) };
 }
 

@@ -80,7 +80,7 @@ function describeEngine(started: LayoutEngine): string {
   return started.fallbackReason ? `${where} (no worker: ${started.fallbackReason})` : where;
 }
 
-/** The bundled ELK script named by the page (see the HTML contract in docs), with the page's nonce. */
+/** The bundled ELK script, named by the panel's HTML on this page's script tag, with the page's nonce. */
 function elkScript(): ElkScript {
   const script = document.querySelector<HTMLScriptElement>('script[data-elk-worker]');
   const url = script?.dataset.elkWorker;

@@ -45,6 +45,7 @@ export function createToolbar(host: HTMLElement, actions: ToolbarActions): Toolb
 
   const stats = document.createElement('vscode-badge');
   stats.id = 'graph-stats';
+  stats.hidden = true;
   const status = document.createElement('span');
   status.className = 'toolbar-status';
   status.setAttribute('role', 'status');
@@ -58,6 +59,7 @@ export function createToolbar(host: HTMLElement, actions: ToolbarActions): Toolb
     },
     showStats(text, details) {
       stats.textContent = text;
+      stats.hidden = false;
       stats.title = details;
     },
     showStatus(text, isError = false) {
