@@ -101,6 +101,10 @@ export class DecompositionServer implements vscode.Disposable {
       });
       child.once('exit', (code) => {
         settle();
+        if (this.stopping) {
+          reject(new ServerStartError('The decomposition server was stopped before it was ready.'));
+          return;
+        }
         // stderr may still be draining; give readline one turn before classifying.
         setImmediate(() => reject(classifyStartFailure(this.python, this.serverPackageDir, code, stderr())));
       });

@@ -15,6 +15,8 @@ export class GraphPanel implements vscode.Disposable {
   static readonly viewType = 'paramlens.attributionGraph';
   private readonly panel: vscode.WebviewPanel;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Fires when the user closes the panel. */
+  readonly onDidDispose: vscode.Event<void>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -31,6 +33,7 @@ export class GraphPanel implements vscode.Disposable {
       { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false },
     );
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'graph.svg');
+    this.onDidDispose = this.panel.onDidDispose;
     this.panel.webview.html = this.html();
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((message: GraphViewToHostMessage) => this.receive(message)),
@@ -97,6 +100,10 @@ export class GraphPanel implements vscode.Disposable {
   <script nonce="${nonce}" src="${asset('dist', 'webview', 'graphView.js')}" data-elk-worker="${asset('dist', 'webview', 'elkWorker.js')}"></script>
 </body>
 </html>`;
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
   }
 
   dispose(): void {

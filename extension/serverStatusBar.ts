@@ -24,6 +24,7 @@ export class ServerStatusBar implements vscode.Disposable {
     const devices = health.devices
       .map((d) => `- \`${d.name}\` ${d.description}${d.memory_total_mb ? ` (${d.memory_total_mb} MiB)` : ''}`)
       .join('\n');
+    this.item.accessibilityInformation = { label: `ParamLens server ${health.version} running on ${device}` };
     this.show(
       `$(server-process) ParamLens ${health.version} · ${device}`,
       new vscode.MarkdownString(
@@ -45,6 +46,7 @@ export class ServerStatusBar implements vscode.Disposable {
   }
 
   private show(text: string, tooltip: string | vscode.MarkdownString): void {
+    if (typeof tooltip === 'string') this.item.accessibilityInformation = { label: tooltip };
     this.item.text = text;
     this.item.tooltip = tooltip;
     this.item.backgroundColor = undefined;

@@ -1,7 +1,8 @@
 """Training loop for the toy targets: AdamW on fresh sparse-feature batches, MSE loss."""
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,24 +36,37 @@ def train_toy(
     desc: str,
 ) -> float:
     """Minimise `loss_fn` over `params` and return the mean loss on held-out batches."""
-    batches = task.batches(recipe.batch_size, seed, stream=TRAIN_STREAM)
-    optimizer = torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay)
-    bar = tqdm(range(recipe.steps), desc=desc, disable=not progress, dynamic_ncols=True)
-    for step in bar:
-        lr = _lr(recipe, step)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        loss = loss_fn(batches.batch_at(step))
-        optimizer.zero_grad(set_to_none=True)
-        torch.autograd.backward(loss)
-        optimizer.step()
-        if step % 100 == 0 or step == recipe.steps - 1:
-            bar.set_postfix(loss=f"{loss.item():.3e}")
+    with _one_thread():
+        batches = task.batches(recipe.batch_size, seed, stream=TRAIN_STREAM)
+        optimizer = torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay)
+        bar = tqdm(range(recipe.steps), desc=desc, disable=not progress, dynamic_ncols=True)
+        for step in bar:
+            lr = _lr(recipe, step)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            loss = loss_fn(batches.batch_at(step))
+            optimizer.zero_grad(set_to_none=True)
+            torch.autograd.backward(loss)
+            optimizer.step()
+            if step % 100 == 0 or step == recipe.steps - 1:
+                bar.set_postfix(loss=f"{loss.item():.3e}")
 
-    held_out = task.batches(recipe.batch_size, seed, stream=EVAL_STREAM)
-    with torch.no_grad():
-        losses = [loss_fn(held_out.batch_at(i)).item() for i in range(EVAL_BATCHES)]
-    return sum(losses) / len(losses)
+        held_out = task.batches(recipe.batch_size, seed, stream=EVAL_STREAM)
+        with torch.no_grad():
+            losses = [loss_fn(held_out.batch_at(i)).item() for i in range(EVAL_BATCHES)]
+        return sum(losses) / len(losses)
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    # Toy matrices are tiny: thread synchronisation costs more than it saves (several times
+    # more on a busy CPU), and a fixed thread count gives the same floats on every machine.
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _lr(recipe: ToyRecipe, step: int) -> float:
