@@ -1,6 +1,7 @@
 // Parses the YAML of open documents once per version, for every service that needs the syntax tree.
 import { parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ENGINE_YAML_OPTIONS } from './yamlDialect';
 
 export interface ParsedYaml {
   /** One per `---`-separated document; none for a file with only comments or whitespace. */
@@ -12,7 +13,11 @@ export interface ParsedYaml {
 
 export function parseYaml(text: string): ParsedYaml {
   // Source tokens let later services map nodes back to exact text; pretty errors would add a code frame.
-  const parsed = parseAllDocuments(text, { keepSourceTokens: true, prettyErrors: false });
+  const parsed = parseAllDocuments(text, {
+    ...ENGINE_YAML_OPTIONS,
+    keepSourceTokens: true,
+    prettyErrors: false,
+  });
   const documents: readonly Document.Parsed[] = parsed;
   const streamProblems = 'empty' in parsed ? parsed : { errors: [], warnings: [] };
   return {

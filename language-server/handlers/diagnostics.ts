@@ -2,7 +2,7 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedYamlCache } from '../documents';
-import { yamlSyntaxDiagnostics } from '../services/yamlSyntaxDiagnostics';
+import { configDiagnostics } from '../services/configDiagnostics';
 
 export function registerDiagnostics(
   connection: Connection,
@@ -10,7 +10,7 @@ export function registerDiagnostics(
   parsedYaml: ParsedYamlCache,
 ): void {
   documents.onDidChangeContent(({ document }) => {
-    const diagnostics = yamlSyntaxDiagnostics(document, parsedYaml.get(document));
+    const diagnostics = configDiagnostics(document, parsedYaml.get(document));
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   });
   documents.onDidClose(({ document }) => {

@@ -7,12 +7,14 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import {
+  CompletionRequest,
   createMessageConnection,
   DiagnosticSeverity,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
@@ -26,7 +28,21 @@ import {
 
 const repositoryRoot = path.resolve(__dirname, '../..');
 const uri = 'file:///work/tiny.decomp.yaml';
-const brokenText = 'target:\n  model: tiny_mlp\nsteps: 100\nsteps: 200\n';
+// A valid config but for the repeated `seed` on line 10.
+const brokenText = [
+  'method: spd',
+  'target:',
+  '  builtin: tms_5-2',
+  'data:',
+  '  synthetic:',
+  '    feature_probability: 0.05',
+  'modules:',
+  '  - pattern: linear1',
+  '    C: 20',
+  'seed: 1',
+  'seed: 2',
+  '',
+].join('\n');
 
 describe('language server over stdio', { timeout: 60_000 }, () => {
   let buildDirectory: string;
@@ -74,13 +90,15 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     });
   }
 
-  test('initializes with incremental document sync', async () => {
+  test('initializes with incremental document sync, completion and hover', async () => {
     const result = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {},
     });
     assert.equal(result.capabilities.textDocumentSync, TextDocumentSyncKind.Incremental);
+    assert.deepEqual(result.capabilities.completionProvider, { triggerCharacters: [' '] });
+    assert.equal(result.capabilities.hoverProvider, true);
     await connection.sendNotification(InitializedNotification.type, {});
   });
 
@@ -94,7 +112,7 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
       version: 1,
       diagnostics: [
         {
-          range: { start: { line: 3, character: 0 }, end: { line: 3, character: 5 } },
+          range: { start: { line: 10, character: 0 }, end: { line: 10, character: 4 } },
           severity: DiagnosticSeverity.Error,
           source: 'paramlens',
           code: 'DUPLICATE_KEY',
@@ -109,10 +127,74 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     await connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: 2 },
       contentChanges: [
-        { range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, text: 'lr: 0.001\n' },
+        {
+          range: { start: { line: 10, character: 0 }, end: { line: 11, character: 0 } },
+          text: 'training:\n  steps: 5\n',
+        },
       ],
     });
     assert.deepEqual(await diagnostics, { uri, version: 2, diagnostics: [] });
+  });
+
+  test('publishes a schema error with the key path and a suggestion', async () => {
+    const diagnostics = nextDiagnostics();
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 3 },
+      contentChanges: [
+        {
+          range: { start: { line: 11, character: 0 }, end: { line: 11, character: 0 } },
+          text: '  lrr: 0.001\n',
+        },
+      ],
+    });
+    assert.deepEqual(await diagnostics, {
+      uri,
+      version: 3,
+      diagnostics: [
+        {
+          range: { start: { line: 11, character: 2 }, end: { line: 11, character: 5 } },
+          severity: DiagnosticSeverity.Error,
+          source: 'paramlens',
+          code: 'UNKNOWN_KEY',
+          message: 'training.lrr: unknown key `lrr`; did you mean `lr`?',
+        },
+      ],
+    });
+  });
+
+  test('answers a hover on a key with its documentation', async () => {
+    const hover = await connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 5, character: 8 },
+    });
+    assert.deepEqual(hover, {
+      contents: {
+        kind: 'markdown',
+        value:
+          '**data.synthetic.feature_probability** · a number greater than 0 and at most 1 · required\n\n' +
+          'Probability that each feature is active in a sample (TMS 0.05, ResidMLP 0.01)',
+      },
+      range: { start: { line: 5, character: 4 }, end: { line: 5, character: 23 } },
+    });
+  });
+
+  test('answers completion with the keys the cursor’s mapping still lacks', async () => {
+    const completion = await connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 9, character: 0 },
+    });
+    const labels = (Array.isArray(completion) ? completion : (completion?.items ?? [])).map(
+      (item) => item.label,
+    );
+    assert.deepEqual(labels, [
+      'seed',
+      'ci_function',
+      'losses',
+      'output_loss',
+      'adversary',
+      'logging',
+      'analysis',
+    ]);
   });
 
   test('clears diagnostics when the document closes', async () => {
