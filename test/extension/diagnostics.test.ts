@@ -4,32 +4,56 @@ import * as vscode from 'vscode';
 import { waitFor } from '../support/poll';
 import { paramLensApi, workspaceFolder } from './paramLens';
 
-/** Line 3 (0-based) opens a quoted string that never closes: a YAML syntax error on that line. */
-const BROKEN_CONFIG = 'seed: 0\nname: broken\nsteps: 10\nkey: "unclosed\n';
-const BROKEN_LINE = 3;
+/** A valid config from examples/ with one quoted string that never closes, after the last line. */
+const brokenConfig = (): { text: string; line: number } => {
+  const valid = fs.readFileSync(vscode.Uri.joinPath(workspaceFolder(), 'tms_5-2.decomp.yaml').fsPath, 'utf8');
+  const text = `${valid.trimEnd()}\nname: "unclosed\n`;
+  return { text, line: text.split('\n').length - 2 };
+};
+
+/** A valid config with one misspelt key, `lr` written `lrr` under `training`. */
+const misspeltConfig = (): { text: string; line: number } => {
+  const valid = fs.readFileSync(vscode.Uri.joinPath(workspaceFolder(), 'tms_5-2.decomp.yaml').fsPath, 'utf8');
+  const text = valid.replace(/^(\s+)lr:/m, '$1lrr:');
+  return { text, line: text.split('\n').findIndex((l) => /^\s+lrr:/.test(l)) };
+};
 
 const brokenFile = (): vscode.Uri => vscode.Uri.joinPath(workspaceFolder(), 'broken.decomp.yaml');
+const misspeltFile = (): vscode.Uri => vscode.Uri.joinPath(workspaceFolder(), 'misspelt.decomp.yaml');
+
+async function firstDiagnostic(file: vscode.Uri): Promise<vscode.Diagnostic> {
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+  return waitFor(
+    `a paramlens diagnostic in ${file.path}`,
+    () => vscode.languages.getDiagnostics(file).find((candidate) => candidate.source === 'paramlens'),
+    { timeoutMs: 30_000 },
+  );
+}
 
 describe('diagnostics', () => {
   before(async () => {
     await (await paramLensApi()).languageClientReady();
-    fs.writeFileSync(brokenFile().fsPath, BROKEN_CONFIG);
+    fs.writeFileSync(brokenFile().fsPath, brokenConfig().text);
+    fs.writeFileSync(misspeltFile().fsPath, misspeltConfig().text);
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.rmSync(brokenFile().fsPath, { force: true });
+    fs.rmSync(misspeltFile().fsPath, { force: true });
   });
 
-  it('reports a YAML syntax error on its line', async () => {
-    const file = brokenFile();
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-    const diagnostic = await waitFor(
-      'a paramlens diagnostic',
-      () => vscode.languages.getDiagnostics(file).find((candidate) => candidate.source === 'paramlens'),
-      { timeoutMs: 30_000 },
-    );
+  it('reports a YAML syntax error on its line, and nothing else', async () => {
+    const diagnostic = await firstDiagnostic(brokenFile());
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
-    assert.equal(diagnostic.range.start.line, BROKEN_LINE, diagnostic.message);
+    assert.equal(diagnostic.range.start.line, brokenConfig().line, diagnostic.message);
+    assert.equal(vscode.languages.getDiagnostics(brokenFile()).length, 1);
+  });
+
+  it('reports a misspelt key with a suggestion', async () => {
+    const diagnostic = await firstDiagnostic(misspeltFile());
+    assert.equal(diagnostic.range.start.line, misspeltConfig().line, diagnostic.message);
+    assert.match(diagnostic.message, /lrr/);
+    assert.match(diagnostic.message, /did you mean `?lr`?/i);
   });
 });
