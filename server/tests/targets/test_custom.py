@@ -69,7 +69,10 @@ def test_weights_that_do_not_match_are_rejected(user_code: Path) -> None:
 
 def test_pickled_checkpoints_are_refused(user_code: Path) -> None:
     spec = CustomTarget(
-        "user_models_for_tests:Doubler", user_code / "model.pt", {"width": 4}, search_path=(user_code,)
+        "user_models_for_tests:Doubler",
+        user_code / "model.pt",
+        {"width": 4},
+        search_path=(user_code,),
     )
 
     with pytest.raises(ValueError, match="must be a .safetensors file"):
@@ -84,7 +87,9 @@ def test_pickled_checkpoints_are_refused(user_code: Path) -> None:
         ("paramlens_no_such_module:X", ModuleNotFoundError, "paramlens_no_such_module"),
     ],
 )
-def test_bad_class_paths_are_rejected(class_path: str, error: type[Exception], message: str) -> None:
+def test_bad_class_paths_are_rejected(
+    class_path: str, error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=message):
         import_class(class_path)
 

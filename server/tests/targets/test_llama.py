@@ -1,9 +1,10 @@
 """The Llama-style LM: names, shapes, causality, tying and a short training run."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
-from pathlib import Path
 
 from paramlens.data.text import TextDataConfig, load_text_data
 from paramlens.targets.llama import Llama, LlamaConfig
@@ -62,7 +63,9 @@ def test_short_training_run_lowers_the_loss(tmp_path: Path) -> None:
     model = Llama(SMALL)
     before = mean_ce(model, splits.eval.in_order(8))
 
-    losses = train_lm(model, splits, LMRecipe(steps=40, batch_size=8, lr=1e-2, warmup_steps=5), 0, False, "t")
+    losses = train_lm(
+        model, splits, LMRecipe(steps=40, batch_size=8, lr=1e-2, warmup_steps=5), 0, False, "t"
+    )
 
     assert before > 3.5  # about ln(50) at initialisation
     assert losses.eval_ce is not None and losses.eval_ce < 0.5 * before

@@ -28,7 +28,9 @@ def test_labels_add_the_relu_to_the_input() -> None:
 
 def test_training_lowers_the_loss() -> None:
     builtin = get_builtin("resid_mlp_1")
-    short = dataclasses.replace(builtin, recipe=dataclasses.replace(builtin.recipe, steps=150, batch_size=256))
+    short = dataclasses.replace(
+        builtin, recipe=dataclasses.replace(builtin.recipe, steps=150, batch_size=256)
+    )
     assert isinstance(short.arch, ResidMLPConfig)
     x = resid_mlp.task(short.arch).batches(2048, seed=99).batch_at(0)
     untrained = seeded_model(short.arch, seed=0)

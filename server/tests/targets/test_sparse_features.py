@@ -49,7 +49,7 @@ def test_resuming_at_a_step_replays_the_same_batches() -> None:
 )
 def test_bad_task_is_rejected(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        SparseFeatureTask(**kwargs)  # type: ignore[arg-type]
+        SparseFeatureTask(**kwargs)
 
 
 def test_negative_seed_is_rejected() -> None:

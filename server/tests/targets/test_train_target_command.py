@@ -15,7 +15,9 @@ def test_names_offered_are_the_builtins() -> None:
 
 
 def test_trains_and_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["train-target", "tms_40-10-id", "--out", str(tmp_path), "--seed", "2", "--steps", "20"])
+    code = main(
+        ["train-target", "tms_40-10-id", "--out", str(tmp_path), "--seed", "2", "--steps", "20"]
+    )
 
     assert code == 0
     summary = json.loads(capsys.readouterr().out)

@@ -82,26 +82,28 @@ def load_text_data(config: TextDataConfig) -> TextSplits:
     tokenizer = None if config.tokenizer is None else load_tokenizer(config.tokenizer)
     sources = tuple(_read_source(path, config, tokenizer) for path in config.files)
 
-    train_index: list[tuple[int, int]] = []
-    eval_index: list[tuple[int, int]] = []
+    train_parts: list[NDArray[np.int64]] = []
+    eval_parts: list[NDArray[np.int64]] = []
     for i, tokens in enumerate(sources):
         n_windows = len(tokens) // config.seq_len
-        n_eval = round(n_windows * config.eval_fraction)
-        starts = [w * config.seq_len for w in range(n_windows)]
-        train_index += [(i, start) for start in starts[: n_windows - n_eval]]
-        eval_index += [(i, start) for start in starts[n_windows - n_eval :]]
-    if not train_index:
+        n_train = n_windows - round(n_windows * config.eval_fraction)
+        starts = np.arange(n_windows, dtype=np.int64) * config.seq_len
+        pairs = np.stack([np.full(n_windows, i, dtype=np.int64), starts], axis=1)  # [n_windows, 2]
+        train_parts.append(pairs[:n_train])
+        eval_parts.append(pairs[n_train:])
+    train_index, eval_index = np.concatenate(train_parts), np.concatenate(eval_parts)
+    if len(train_index) == 0:
         raise ValueError(
             f"no training windows: the files hold fewer than seq_len={config.seq_len} tokens"
         )
-    if config.eval_fraction > 0 and not eval_index:
+    if config.eval_fraction > 0 and len(eval_index) == 0:
         raise ValueError(
             f"eval_fraction={config.eval_fraction} leaves no eval windows; "
             "add data, shorten seq_len or raise eval_fraction"
         )
     return TextSplits(
-        train=TokenWindows(sources, _as_index(train_index), config.seq_len),
-        eval=TokenWindows(sources, _as_index(eval_index), config.seq_len),
+        train=TokenWindows(sources, train_index, config.seq_len),
+        eval=TokenWindows(sources, eval_index, config.seq_len),
     )
 
 
@@ -148,10 +150,6 @@ class WindowBatches:
             generator = keyed_generator(self.seed, self.stream, epoch)
             self._permutations[epoch] = torch.randperm(len(self.windows), generator=generator)
         return self._permutations[epoch]
-
-
-def _as_index(pairs: list[tuple[int, int]]) -> NDArray[np.int64]:
-    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
 def _read_source(

@@ -25,11 +25,14 @@ class Builtin:
     recipe: ToyRecipe | LMRecipe
 
 
-# Toy recipes follow the reference's training scripts (goodfire-ai/spd experiments/*/train_*.py).
+# Toy recipes follow the reference's training scripts (goodfire-ai/spd experiments/*/train_*.py),
+# with fewer steps where a CPU would take minutes for little gain: TMS 40-10 has converged by
+# 2000 steps (same loss, all 40 features represented; reference 10000), and 3-layer ResidMLP
+# reaches 6.7e-4 in 3000 steps against 6.5e-4 in the reference's 10000.
 _TMS_SMALL = ToyRecipe(steps=10_000, batch_size=1024, lr=5e-3, lr_schedule="constant")
-_TMS_LARGE = ToyRecipe(steps=10_000, batch_size=8192, lr=5e-3, lr_schedule="constant")
+_TMS_LARGE = ToyRecipe(steps=3_000, batch_size=8192, lr=5e-3, lr_schedule="constant")
 _RESID = ToyRecipe(steps=1_000, batch_size=2048, lr=3e-3, lr_schedule="cosine")
-_RESID_DEEP = ToyRecipe(steps=10_000, batch_size=2048, lr=3e-3, lr_schedule="cosine")
+_RESID_DEEP = ToyRecipe(steps=3_000, batch_size=2048, lr=3e-3, lr_schedule="cosine")
 
 BUILTINS: dict[str, Builtin] = {
     b.name: b

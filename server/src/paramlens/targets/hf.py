@@ -33,10 +33,9 @@ def load_hf_model(model_dir: Path) -> PreTrainedModel:
             f"{config_path}: model_type {model_type!r} is not supported; "
             f"supported: {', '.join(MODEL_CLASSES)}"
         )
-    model = MODEL_CLASSES[model_type].from_pretrained(
+    return MODEL_CLASSES[model_type].from_pretrained(
         str(model_dir), local_files_only=True, use_safetensors=True, dtype=torch.float32
     )
-    return model
 
 
 def logits_fn(model: PreTrainedModel) -> Callable[[Tensor], Tensor]:

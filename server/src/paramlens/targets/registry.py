@@ -144,20 +144,19 @@ def _load_builtin(spec: BuiltinTarget, progress: bool) -> LoadedTarget:
         "name": spec.name,
         "seed": spec.seed,
         "path": str(directory),
+        "arch": arch,
+        "recipe": record["recipe"],
+        "metrics": record["metrics"],
     }
-    description |= {"arch": arch, "recipe": record["recipe"], "metrics": record["metrics"]}
+    if isinstance(model, Llama):
+        data = bundled_text_config(model.config.max_seq_len)
+        return LoadedTarget(model, "lm", "kl", model, data, None, description)
     if isinstance(model, TMS):
-        return LoadedTarget(
-            model, "toy", "mse", model, tms.task(model.config), tms.mechanisms(model), description
-        )
-    if isinstance(model, ResidMLP):
-        ground_truth = resid_mlp.mechanisms(model)
-        return LoadedTarget(
-            model, "toy", "mse", model, resid_mlp.task(model.config), ground_truth, description
-        )
-    assert isinstance(model, Llama)
-    data = bundled_text_config(model.config.max_seq_len)
-    return LoadedTarget(model, "lm", "kl", model, data, None, description)
+        task, truth = tms.task(model.config), tms.mechanisms(model)
+    else:
+        assert isinstance(model, ResidMLP)
+        task, truth = resid_mlp.task(model.config), resid_mlp.mechanisms(model)
+    return LoadedTarget(model, "toy", "mse", model, task, truth, description)
 
 
 def _load_hf(spec: HFTarget) -> LoadedTarget:

@@ -44,6 +44,7 @@ def next_token_ce(logits: Tensor, ids: Tensor) -> Tensor:
 def train_lm(
     model: nn.Module, splits: TextSplits, recipe: LMRecipe, seed: int, progress: bool, desc: str
 ) -> LMLosses:
+    """Train `model` on `splits.train` and measure it on train windows and the eval split."""
     batches = WindowBatches(splits.train, recipe.batch_size, seed, stream=TRAIN_STREAM)
     # Decay matrices only; gains and biases stay free, as in GPT-2 style training.
     params = [p for p in model.parameters() if p.requires_grad]
