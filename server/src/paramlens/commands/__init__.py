@@ -4,7 +4,13 @@ Each command lives in its own module with a `register(subparsers)` function that
 its parser and sets `handler`; list that function in `COMMANDS` to add the command.
 """
 
-from paramlens.commands import serve, train_target, validate
+from paramlens.commands import decompose, eval_run, serve, train_target, validate
 from paramlens.commands.types import RegisterCommand
 
-COMMANDS: tuple[RegisterCommand, ...] = (serve.register, validate.register, train_target.register)
+COMMANDS: tuple[RegisterCommand, ...] = (
+    serve.register,
+    validate.register,
+    train_target.register,
+    decompose.register,
+    eval_run.register,
+)

@@ -33,11 +33,13 @@ def _target_findings(config: DecompositionConfig, base_dir: Path) -> Iterator[Fi
             )
     if target.custom is not None:
         package = target.custom.class_path.split(".", 1)[0].split(":", 1)[0]
-        if importlib.util.find_spec(package) is None:
+        # A run imports the class from the config's folder too (paramlens.targets.custom).
+        beside = (base_dir / package).is_dir() or (base_dir / f"{package}.py").is_file()
+        if importlib.util.find_spec(package) is None and not beside:
             yield (
                 ("target", "custom", "class"),
-                f"package {package!r} is not installed in this Python environment; "
-                "install it or name a class that is",
+                f"package {package!r} is neither installed in this Python environment nor "
+                "beside the config; install it or name a class that is",
             )
         yield from _file(
             ("target", "custom", "weights"), target.custom.weights, base_dir, (".safetensors",)

@@ -235,21 +235,23 @@ def fresh_pgd_eval(
     step_size: float = 0.1,
     generator: torch.Generator | None = None,
     use_delta: bool = True,
+    shared: bool = True,
 ) -> Tensor:
     """Reconstruction loss under a fresh adversary: the headline faithfulness metric.
 
     One source (1, 1, C + 1) per module shared by every batch element and position (so the
     attack must be systematic, not fit noise), init U(0, 1), n_steps of sign ascent with
     step_size, clamped to [0, 1], all modules masked. ci: path -> (B, T, C) lower-leaky CI.
+    shared=False gives every batch element and position its own source (B, T, C + 1).
     generator: a CPU generator for the initial sources.
     Returns the loss at the final sources, detached (a scalar tensor; no host sync).
     """
     detached = {path: g.detach() for path, g in ci.items()}
-    sources = {
-        path: torch.rand((*[1] * (g.ndim - 1), g.shape[-1] + 1), generator=generator).to(g.device)
-        for path, g in detached.items()
-    }
-    if _is_distributed():
+    sources = {}
+    for path, g in detached.items():
+        leading = (1,) * (g.ndim - 1) if shared else tuple(g.shape[:-1])
+        sources[path] = torch.rand((*leading, g.shape[-1] + 1), generator=generator).to(g.device)
+    if shared and _is_distributed():
         _broadcast_from_rank0(list(sources.values()))
     for source in sources.values():
         source.requires_grad_()
@@ -264,7 +266,7 @@ def fresh_pgd_eval(
         grads = list(
             torch.autograd.grad(loss_at_sources(), list(sources.values()), materialize_grads=True)
         )
-        if _is_distributed():
+        if shared and _is_distributed():
             _average_across_ranks(grads)
         with torch.no_grad():
             for source, grad in zip(sources.values(), grads, strict=True):

@@ -1,0 +1,109 @@
+"""A config made concrete: the frozen target with components attached, CI function and data."""
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import Tensor
+
+from paramlens.config import DecompositionConfig
+from paramlens.config.sections.ci_function import (
+    CiFunction,
+    GlobalTransformerCi,
+    MlpCi,
+    SharedMlpCi,
+    VectorMlpCi,
+)
+from paramlens.decomp.ci_functions import CIFunction, LayerwiseMLPCI, SharedMLPCI, VectorMLPCI
+from paramlens.decomp.ci_transformer import GlobalTransformerCI
+from paramlens.decomp.component_model import ComponentModel
+from paramlens.decomp.module_kinds import DecomposedModule
+from paramlens.decomp.module_patterns import resolve_module_patterns
+from paramlens.decomp.output_losses import OutputLoss, kl_output_loss, mse_output_loss
+from paramlens.runs.manifest import ModuleRecord
+from paramlens.targets import LoadedTarget, load_target
+from paramlens.train import seeds
+from paramlens.train.batches import Batches, make_batches
+from paramlens.train.target_spec import output_selector, target_spec
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    config: DecompositionConfig
+    target: LoadedTarget
+    model: ComponentModel
+    ci_fn: CIFunction
+    output_loss: OutputLoss
+    batches: Batches
+    device: torch.device
+
+    @property
+    def modules(self) -> tuple[ModuleRecord, ...]:
+        return tuple(
+            ModuleRecord(info.path, info.kind, info.d_in, info.d_out, info.C)
+            for info in self.model.decomposed.values()
+        )
+
+    @property
+    def component_parameters(self) -> list[Tensor]:
+        """U and V of every module."""
+        return list(self.model.components.parameters())
+
+    def to_device(self, batch: Tensor) -> Tensor:
+        return batch.to(self.device, non_blocking=True)
+
+    def autocast(self) -> AbstractContextManager[None]:
+        """bf16 autocast on CUDA when the config asks for it; full precision otherwise."""
+        enabled = self.config.training.autocast_bf16 and self.device.type == "cuda"
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=enabled)
+
+
+def resolve_device(name: str) -> torch.device:
+    """`auto` is CUDA when available, else the CPU; a named CUDA device must exist."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise RuntimeError(f"device {name!r} requested but CUDA is not available")
+        index = device.index or 0
+        if index >= torch.cuda.device_count():
+            raise RuntimeError(
+                f"device {name!r} requested but only {torch.cuda.device_count()} CUDA device(s)"
+            )
+    return device
+
+
+def build_decomposition(
+    config: DecompositionConfig, base_dir: Path, device: torch.device, progress: bool = True
+) -> Decomposition:
+    """Load (or train and cache) the target, attach freshly initialised components and build
+    the CI function, all drawn from the config's seed, independently of torch's global RNG."""
+    target = load_target(target_spec(config, base_dir), progress=progress)
+    target.model.to(device)
+    patterns = [(module.pattern, module.C) for module in config.modules]
+    module_C = resolve_module_patterns(target.model, patterns)
+    init = torch.Generator().manual_seed(seeds.derived_seed(config.seed, seeds.INIT))
+    model = ComponentModel(target.model, module_C, output_selector(config), generator=init)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seeds.derived_seed(config.seed, seeds.INIT, step=1))
+        ci_fn = make_ci_function(config.ci_function, model.decomposed)
+    ci_fn.to(device)
+    output_loss = kl_output_loss if config.output_loss == "kl" else mse_output_loss
+    batches = make_batches(config, base_dir, target)
+    return Decomposition(config, target, model, ci_fn, output_loss, batches, device)
+
+
+def make_ci_function(spec: CiFunction, modules: dict[str, DecomposedModule]) -> CIFunction:
+    """The CI function a config's `ci_function` section describes, initialised from torch's RNG."""
+    if isinstance(spec, MlpCi):
+        return LayerwiseMLPCI(modules, spec.hidden_dims)
+    if isinstance(spec, VectorMlpCi):
+        return VectorMLPCI(modules, spec.hidden_dims)
+    if isinstance(spec, SharedMlpCi):
+        return SharedMLPCI(modules, spec.hidden_dims)
+    assert isinstance(spec, GlobalTransformerCi)
+    return GlobalTransformerCI(
+        modules, spec.d_model, spec.n_blocks, spec.n_heads, spec.d_ff, spec.rope_base
+    )
