@@ -34,6 +34,7 @@ tier "unit (ts)" npm run --silent test:unit
 tier "unit (python)" npm run --silent test:python
 tier "extension host" npm run --silent test:extension
 tier "e2e (real VS Code)" npm run --silent test:e2e
+tier "training (python, slow)" npm run --silent test:python:slow
 
 echo
 printf '%s\n' "${summary[@]}"
