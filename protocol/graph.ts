@@ -19,8 +19,14 @@ export interface ComponentNode {
   ci: number;
   /** Component activation x·V_c (unscaled). */
   activation: number;
-  /** Cumulative influence on the outputs, for live re-pruning; absent before pruning ran. */
+  /**
+   * Cumulative influence on the outputs, for live re-pruning: the share of all subcomponent nodes' influence
+   * held by the nodes ranked at or above this one (circuit-tracer's convention). Node threshold τ keeps the
+   * nodes whose influence is at most the smallest value ≥ τ. Absent before pruning ran.
+   */
   influence?: number;
+  /** A human label, e.g. the `clerp` of a circuit-tracer or Neuronpedia graph kept on import. */
+  label?: string;
 }
 
 /** The token embedding at one position. ID: `embed:<position>`. */
@@ -29,6 +35,8 @@ export interface EmbedNode {
   kind: 'embed';
   position: number;
   token: string;
+  /** The token's vocabulary index; absent in hand-written graphs. */
+  token_id?: number;
 }
 
 /** A likely next token predicted at one position. ID: `output:<position>:<token_id>`. */
@@ -50,6 +58,24 @@ export interface GraphEdge {
   weight: number;
 }
 
+/** How a graph was computed and pruned (`paramlens.graphs.settings.GraphSettings`). */
+export interface GraphSettings {
+  /** A subcomponent at a position is a node when its CI exceeds this. */
+  ci_threshold: number;
+  /** Whether each edge is scaled by its source's CI. */
+  multiply_by_ci: boolean;
+  /** Positions whose next-token predictions became output nodes. */
+  output_positions: 'last' | 'all';
+  /** Tokens at least this likely became output nodes (the most likely always did). */
+  output_min_probability: number;
+  /** At most this many output nodes per position. */
+  output_max_per_position: number;
+  /** Pruning kept the fewest subcomponent nodes holding this share of the influence on the outputs. */
+  node_threshold: number;
+  /** Pruning kept the fewest edges holding this share of the edge scores. */
+  edge_threshold: number;
+}
+
 export interface AttributionGraph {
   format_version: typeof GRAPH_FORMAT_VERSION;
   id: string;
@@ -60,4 +86,8 @@ export interface AttributionGraph {
   modules: string[];
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** The run directory the graph was computed from (`runs/<run_id>/`). */
+  run_id?: string;
+  /** How the graph was computed; absent in imported and hand-written graphs. */
+  settings?: GraphSettings;
 }

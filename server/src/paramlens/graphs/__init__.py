@@ -1,0 +1,43 @@
+"""Attribution graphs (spec/decomposition.md section 10), one job per module:
+
+settings                 what shapes a graph: CI threshold, output tokens, pruning thresholds
+nodes                    the clean forward, CI, and the graph's nodes
+compute                  direct-effect edges, batched (and the one-backward-per-node reference)
+same_position_attention  attention whose gradient stays within a position, for batching
+raw_graph                the computed graph before pruning
+prune                    circuit-tracer pruning by influence on the outputs
+graph_file               `graphs/<id>.graph.json` (protocol/graph.ts): models, reader, writer
+build                    build_graph: prompt -> pruned graph file contents
+interop                  export to and import from circuit-tracer / Neuronpedia JSON
+"""
+
+from paramlens.graphs.build import build_graph
+from paramlens.graphs.compute import compute_attribution_graph, compute_attribution_graph_naive
+from paramlens.graphs.graph_file import (
+    AttributionGraph,
+    GraphFileError,
+    graph_path,
+    read_graph,
+    write_graph,
+)
+from paramlens.graphs.interop import from_circuit_tracer, to_circuit_tracer
+from paramlens.graphs.prune import Pruning, prune
+from paramlens.graphs.raw_graph import RawGraph
+from paramlens.graphs.settings import GraphSettings
+
+__all__ = [
+    "AttributionGraph",
+    "GraphFileError",
+    "GraphSettings",
+    "Pruning",
+    "RawGraph",
+    "build_graph",
+    "compute_attribution_graph",
+    "compute_attribution_graph_naive",
+    "from_circuit_tracer",
+    "graph_path",
+    "prune",
+    "read_graph",
+    "to_circuit_tracer",
+    "write_graph",
+]
