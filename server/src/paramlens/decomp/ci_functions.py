@@ -89,8 +89,18 @@ class PerComponentMLP(nn.Module):
         """x: (..., C, d_in), or (..., d_in) read by all C when shared_input -> (..., C)."""
         n_layers = len(self.weights)
         for i, (weight, bias) in enumerate(zip(self.weights, self.biases, strict=True)):
-            pattern = "...i,cio->...co" if i == 0 and shared_input else "...ci,cio->...co"
-            x = torch.einsum(pattern, x, weight) + bias  # (..., C, d_out of layer i)
+            fan_in, fan_out = weight.shape[1:]
+            if i == 0 and shared_input:
+                x = torch.einsum("...i,cio->...co", x, weight)
+            elif fan_in == 1:
+                # One input per MLP: a broadcast product. A batched matmul with inner
+                # dimension 1 is slow and leaves a strided result that slows the GELU after it.
+                x = x * weight.squeeze(1)
+            elif fan_out == 1:
+                x = (x * weight.squeeze(2)).sum(-1, keepdim=True)  # one dot product per MLP
+            else:
+                x = torch.einsum("...ci,cio->...co", x, weight)
+            x = x + bias  # (..., C, d_out of layer i)
             if i < n_layers - 1:
                 x = F.gelu(x)
         return x.squeeze(-1)
