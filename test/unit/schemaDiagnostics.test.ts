@@ -13,7 +13,7 @@ import { REFERENCE_MARKERS } from '../../language-server/services/referenceForma
 const repositoryRoot = path.resolve(__dirname, '../..');
 const examplesDirectory = path.join(repositoryRoot, 'examples');
 const referenceDirectory = path.join(repositoryRoot, 'server/tests/config/fixtures/reference');
-const tms = readFileSync(path.join(examplesDirectory, 'tms_5-2.decomp.yaml'), 'utf8');
+const tms = readFileSync(path.join(import.meta.dirname, 'fixtures', 'tms_5-2.decomp.yaml'), 'utf8');
 
 function diagnose(text: string): Diagnostic[] {
   const document = TextDocument.create('file:///work/tiny.decomp.yaml', 'yaml', 1, text);
@@ -38,9 +38,9 @@ function rangeOf(text: string, part: string, occurrence: number | { after: strin
   return { start: document.positionAt(offset), end: document.positionAt(offset + part.length) };
 }
 
-/** The TMS 5-2 example with `from` replaced by `to`. */
+/** The TMS 5-2 fixture with `from` replaced by `to`. */
 function tmsWith(from: string, to: string): string {
-  assert.ok(tms.includes(from), `${JSON.stringify(from)} is not in the example`);
+  assert.ok(tms.includes(from), `${JSON.stringify(from)} is not in the fixture`);
   return tms.replace(from, to);
 }
 
