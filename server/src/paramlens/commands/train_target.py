@@ -3,20 +3,13 @@
 import argparse
 import json
 from pathlib import Path
+from typing import get_args
 
 from paramlens.commands.types import Subparsers
+from paramlens.config.sections.target import BuiltinTargetName
 
-# Listed here rather than imported from paramlens.targets so that `--help` does not wait for torch.
-BUILTIN_NAMES = (
-    "tms_5-2",
-    "tms_5-2-id",
-    "tms_40-10",
-    "tms_40-10-id",
-    "resid_mlp_1",
-    "resid_mlp_2",
-    "resid_mlp_3",
-    "tiny_llama",
-)
+# From the config model rather than paramlens.targets, so that `--help` does not wait for torch.
+BUILTIN_NAMES = get_args(BuiltinTargetName)
 
 
 def non_negative(text: str) -> int:

@@ -1,7 +1,7 @@
 """`target`: the trained model to decompose."""
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import ConfigDict, Field, JsonValue, field_validator, model_validator
 
@@ -19,17 +19,7 @@ BuiltinTargetName = Literal[
 ]
 
 # Toy targets read synthetic sparse features and output vectors, not token logits.
-TOY_TARGETS: frozenset[str] = frozenset(
-    {
-        "tms_5-2",
-        "tms_5-2-id",
-        "tms_40-10",
-        "tms_40-10-id",
-        "resid_mlp_1",
-        "resid_mlp_2",
-        "resid_mlp_3",
-    }
-)
+TOY_TARGETS: frozenset[str] = frozenset(get_args(BuiltinTargetName)) - {"tiny_llama"}
 
 _CLASS_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$"
 # Suffixes of pickle-based checkpoints, which could run code when loaded (DESIGN.md, security).
