@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from paramlens.commands.types import Subparsers
+from paramlens.serve.jobs.settings import JobSettings, parse_device_limit
 from paramlens.serve.listen import CannotListen, listen
 
 TOKEN_ENV_VAR = "PARAMLENS_TOKEN"
@@ -62,7 +63,54 @@ def register(subparsers: Subparsers) -> None:
         action="store_true",
         help="shut down when stdin reaches end of file, e.g. because the parent process died",
     )
+    parser.add_argument(
+        "--max-jobs-per-device",
+        type=device_limit,
+        action="append",
+        default=[],
+        metavar="DEVICE=N",
+        help=(
+            "jobs that may run at once on a device: cpu, cuda (each CUDA device) or cuda:K; "
+            "repeat for several devices (default: 1 each)"
+        ),
+    )
+    parser.add_argument(
+        "--cancel-grace",
+        type=positive_seconds,
+        default=JobSettings().cancel_grace_s,
+        metavar="SECONDS",
+        help="how long a cancelled job may take to checkpoint before it is killed "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=positive_bytes,
+        default=1024 * 1024,
+        metavar="BYTES",
+        help="largest request body accepted; larger ones get 413 (default: %(default)s)",
+    )
     parser.set_defaults(handler=_serve)
+
+
+def device_limit(text: str) -> tuple[str, int]:
+    try:
+        return parse_device_limit(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def positive_seconds(text: str) -> float:
+    seconds = float(text)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return seconds
+
+
+def positive_bytes(text: str) -> int:
+    size = int(text)
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {text}")
+    return size
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -80,4 +128,6 @@ def _serve(args: argparse.Namespace) -> int:
         token=args.token,
         runs_root=args.runs_root,
         exit_on_stdin_close=args.exit_on_stdin_close,
+        job_settings=JobSettings(dict(args.max_jobs_per_device), args.cancel_grace),
+        max_body_bytes=args.max_body_bytes,
     )

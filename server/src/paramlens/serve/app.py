@@ -6,16 +6,32 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 from paramlens import __version__
-from paramlens.serve import health
-from paramlens.serve.auth import bearer_token_guard
+from paramlens.serve import (
+    cards_routes,
+    config_routes,
+    graphs_routes,
+    health,
+    info_routes,
+    runs_routes,
+)
+from paramlens.serve.auth import TokenGate, bearer_token_guard
 from paramlens.serve.errors import install_error_handlers
+from paramlens.serve.jobs.settings import JobSettings
+from paramlens.serve.request_limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 
 
-def create_app(token: str, runs_root: Path) -> FastAPI:
-    """The app, with every route behind the bearer `token`.
+def create_app(
+    token: str,
+    runs_root: Path,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    job_settings: JobSettings | None = None,
+) -> FastAPI:
+    """The app, with every request behind the bearer `token`.
 
-    The guard is an app-wide dependency, so each route added with `app.get`/`include_router`
-    gets it; the built-in OpenAPI and docs routes do not, so they are replaced or turned off.
+    `TokenGate` checks the token before routing or reading the body; the app-wide dependency
+    checks it again per route and documents it. The built-in OpenAPI and docs routes would
+    skip the dependency, so they are replaced or turned off. No CORS middleware is added, ever:
+    browsers must not be able to read the API from a web page.
     """
     app = FastAPI(
         title="ParamLens server",
@@ -26,9 +42,18 @@ def create_app(token: str, runs_root: Path) -> FastAPI:
         redoc_url=None,
     )
     # Job and run routes resolve every path inside this directory.
-    app.state.runs_root = runs_root
+    app.state.runs_root = runs_root.resolve()
+    app.state.job_settings = job_settings or JobSettings()
     install_error_handlers(app)
+    # The last middleware added runs first: the token is checked before the body size.
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(TokenGate, token=token)
     app.include_router(health.router)
+    app.include_router(info_routes.router)
+    app.include_router(config_routes.router)
+    app.include_router(cards_routes.router)
+    app.include_router(graphs_routes.router)
+    app.include_router(runs_routes.router)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_document() -> dict[str, Any]:

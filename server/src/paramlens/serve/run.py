@@ -9,9 +9,11 @@ import uvicorn
 
 from paramlens import __version__
 from paramlens.serve.app import create_app
+from paramlens.serve.jobs.settings import JobSettings
 from paramlens.serve.listen import url_of
 from paramlens.serve.logging_config import LOG_CONFIG
 from paramlens.serve.models import ServerHandshake
+from paramlens.serve.request_limits import DEFAULT_MAX_BODY_BYTES
 from paramlens.serve.stdin_watchdog import call_on_stdin_eof
 
 logger = logging.getLogger(__name__)
@@ -21,7 +23,13 @@ _GRACEFUL_SHUTDOWN_S = 3
 
 
 def run_server(
-    sock: socket.socket, *, token: str | None, runs_root: Path, exit_on_stdin_close: bool
+    sock: socket.socket,
+    *,
+    token: str | None,
+    runs_root: Path,
+    exit_on_stdin_close: bool,
+    job_settings: JobSettings | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> int:
     """Serve on `sock` until SIGINT/SIGTERM (or stdin EOF with `exit_on_stdin_close`).
 
@@ -30,7 +38,7 @@ def run_server(
     token = token or secrets.token_urlsafe(32)
     runs_root = runs_root.resolve()
     config = uvicorn.Config(
-        create_app(token, runs_root),
+        create_app(token, runs_root, max_body_bytes, job_settings=job_settings),
         log_config=LOG_CONFIG,
         timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_S,
         server_header=False,

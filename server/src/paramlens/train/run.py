@@ -25,6 +25,8 @@ from paramlens.runs.manifest import (
     write_manifest,
 )
 from paramlens.runs.metrics_log import MetricsLog
+from paramlens.runs.run_lock import run_lock
+from paramlens.targets.module_listing import write_module_listing
 from paramlens.train.loop import LoopOptions, train_loop
 from paramlens.train.recorder import MetricsCallback, RunRecorder
 from paramlens.train.setup import Decomposition, build_decomposition, resolve_device
@@ -69,9 +71,11 @@ def create_run(
     run_dir: Path | None = None,
     steps: int | None = None,
     device: str | None = None,
+    config_text: str | None = None,
 ) -> Path:
     """Make the run directory (default `runs/<run-id>/` beside the config): config.yaml as
-    submitted, and run.json with status `queued`. Nothing is loaded or trained yet."""
+    submitted (`config_text` when given, e.g. an editor's unsaved text, else the file), and
+    run.json with status `queued`. Nothing is loaded or trained yet."""
     config = with_overrides(loaded.config, steps, device)
     run_dir = run_dir or default_run_dir(config_path)
     if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
@@ -81,7 +85,8 @@ def create_run(
         )
     run_dir.mkdir(parents=True, exist_ok=True)
     paths = RunPaths(run_dir)
-    atomic_write_bytes(paths.config, config_path.read_bytes())
+    submitted = config_path.read_bytes() if config_text is None else config_text.encode("utf-8")
+    atomic_write_bytes(paths.config, submitted)
     now = utc_now()
     manifest = Manifest(
         run_id=run_dir.name,
@@ -123,9 +128,17 @@ def execute_run(
 
     Ends with status `done` (final checkpoint and components.safetensors written),
     `cancelled` (on SIGTERM, Ctrl-C or `stop_after_step`: a checkpoint of the last finished
-    step) or `failed` (the error is recorded in run.json and raised again).
+    step) or `failed` (the error is recorded in run.json and raised again). The run's lock is
+    held throughout, so a supervisor can tell a live run from one whose process died;
+    `RunLocked` when another process holds it.
     """
-    options = options or RunOptions()
+    with run_lock(run_dir):
+        return _execute_locked(run_dir, options or RunOptions(), device, allowed)
+
+
+def _execute_locked(
+    run_dir: Path, options: RunOptions, device: str | None, allowed: frozenset[str]
+) -> Manifest:
     manifest = read_manifest(run_dir)
     if manifest.status not in allowed:
         raise RunNotResumable(f"{run_dir} has status {manifest.status!r}")
@@ -178,6 +191,8 @@ def _train_on(
 ) -> Manifest:
     paths = RunPaths(run_dir)
     d = build_decomposition(config, Path(manifest.base_dir), device, options.progress)
+    patterns = [(module.pattern, module.C) for module in config.modules]
+    write_module_listing(run_dir, d.target.model, patterns, d.target.description)
     state = make_train_state(d)
     summary = dict(manifest.summary)
     checkpoints = paths.checkpoint_steps()

@@ -1,0 +1,112 @@
+"""The kinds of job the server runs, each as a command in a worker process of its own.
+
+A worker process rather than a thread or a fork of the server: a job that runs out of
+memory, segfaults in native code or hangs in a CUDA call takes only itself down, the server
+stops it with a signal, and its output arrives as plain lines. An analysis command of the
+CLI becomes a job kind with one `_cli_kind` entry: its parameters are the command's options,
+checked by a pydantic model before anything starts.
+"""
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from pydantic import BaseModel, ConfigDict, Field
+
+from paramlens.runs.manifest import RESUMABLE
+
+JobArgv = Callable[[Path, BaseModel], list[str]]
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HarvestParams(BaseModel):
+    """Options of `paramlens harvest` (same names, with underscores)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tokens: int | None = Field(default=None, ge=1)
+    batches: int | None = Field(default=None, ge=1)
+    batch_size: int | None = Field(default=None, ge=1)
+    top_k: int | None = Field(default=None, ge=1)
+    context: int | None = Field(default=None, ge=0)
+    ci_threshold: float | None = Field(default=None, ge=0, le=1)
+    commit_every: int | None = Field(default=None, ge=1)
+    force: bool = False
+
+
+class ExportOnnxParams(BaseModel):
+    """Options of `paramlens export-onnx`; the model always goes into the run directory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    opset: int | None = Field(default=None, ge=18)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    starts_from: frozenset[str]  # run statuses the job may start from
+    # Its worker records the run's status in run.json (the server mends it if the worker
+    # dies without doing so), and stops at the end of a step when its stdin closes.
+    trains: bool
+    params: type[BaseModel]
+    argv: JobArgv  # the worker's command line, from the run directory and the parameters
+
+
+def _decompose_argv(run_dir: Path, params: BaseModel) -> list[str]:
+    return [sys.executable, "-m", "paramlens.serve.jobs.decompose_worker", str(run_dir)]
+
+
+def _cli_argv(command: str) -> JobArgv:
+    """`python -m paramlens <command> RUN_DIR --option value …` from the parameters."""
+
+    def argv(run_dir: Path, params: BaseModel) -> list[str]:
+        args = [sys.executable, "-m", "paramlens", command, str(run_dir)]
+        for name, value in params.model_dump(exclude_none=True).items():
+            flag = "--" + name.replace("_", "-")
+            if value is True:
+                args.append(flag)
+            elif value is not False:
+                args += [flag, str(value)]
+        return args
+
+    return argv
+
+
+def _cli_kind(command: str, params: type[BaseModel]) -> JobKind:
+    return JobKind(command, frozenset({"done"}), False, params, _cli_argv(command))
+
+
+DECOMPOSE = JobKind(
+    name="decompose",
+    starts_from=frozenset({"queued", *RESUMABLE}),
+    trains=True,
+    params=NoParams,
+    argv=_decompose_argv,
+)
+
+JOB_KINDS: dict[str, JobKind] = {
+    kind.name: kind
+    for kind in (
+        DECOMPOSE,
+        _cli_kind("harvest", HarvestParams),
+        _cli_kind("export-onnx", ExportOnnxParams),
+    )
+}
+# Kinds started with `POST /runs/{run_id}/jobs`; decompose has its own routes.
+ANALYSIS_KINDS = tuple(name for name, kind in JOB_KINDS.items() if not kind.trains)
+
+
+def device_slot(name: str) -> str:
+    """The device a job asking for `name` (auto, cpu, cuda, cuda:N) runs on: `cpu` or
+    `cuda:N`, the key of its queue."""
+    if name == "auto":
+        return "cuda:0" if torch.cuda.is_available() else "cpu"
+    if name == "cuda":
+        return "cuda:0"
+    return name

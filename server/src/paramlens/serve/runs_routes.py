@@ -1,0 +1,231 @@
+"""`/runs`: create, list, inspect, cancel, resume and delete decomposition runs.
+
+The job manager lives for as long as the app (this router's lifespan) and is reached
+through `app.state.jobs`.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path as FilePath
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from paramlens.config import ConfigValidationError, LoadedConfig, load_config_text
+from paramlens.serve import events_routes
+from paramlens.serve.jobs.kinds import ANALYSIS_KINDS, JOB_KINDS
+from paramlens.serve.jobs.manager import JobConflict, JobManager, RunRecord
+from paramlens.serve.jobs.models import (
+    ConfigErrorResponse,
+    ConfigProblem,
+    CreateRunRequest,
+    JobInfo,
+    RunInfo,
+    RunList,
+    StartJobRequest,
+)
+from paramlens.serve.jobs.settings import JobSettings
+from paramlens.serve.run_paths import RUN_ID_PATTERN, UnknownRun
+
+
+@asynccontextmanager
+async def _job_manager_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: JobSettings = app.state.job_settings
+    manager = JobManager(app.state.runs_root, settings)
+    app.state.jobs = manager
+    await manager.start()
+    try:
+        yield
+    finally:
+        await manager.stop()
+
+
+router = APIRouter(prefix="/runs", tags=["runs"], lifespan=_job_manager_lifespan)
+
+
+def _manager(request: Request) -> JobManager:
+    return cast(JobManager, request.app.state.jobs)
+
+
+Manager = Annotated[JobManager, Depends(_manager)]
+RunId = Annotated[str, Path(pattern=RUN_ID_PATTERN, description="The run directory's name.")]
+
+
+def find_run(jobs: JobManager, run_id: str) -> RunRecord:
+    """The run, or a 404 (also for a run directory that cannot be read)."""
+    try:
+        return jobs.record(run_id)
+    except (UnknownRun, FileNotFoundError) as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id!r}") from error
+    except (OSError, ValueError) as error:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"run {run_id!r} is unreadable: {error}"
+        ) from error
+
+
+def run_info(record: RunRecord) -> RunInfo:
+    manifest = record.events.manifest
+    job = record.job
+    return RunInfo(
+        run_id=record.run_id,
+        status=manifest.status,
+        step=manifest.step,
+        total_steps=manifest.total_steps,
+        created=manifest.created,
+        updated=manifest.updated,
+        device=manifest.device,
+        config_file=manifest.config_file,
+        error=manifest.error,
+        summary=manifest.summary,
+        files=list(manifest.files),
+        job=None
+        if job is None
+        else JobInfo(
+            kind=job.kind.name,
+            state=job.state,
+            device=job.device,
+            pid=None if job.process is None else job.process.pid,
+            queued_at=job.queued_at,
+            started_at=job.started_at,
+        ),
+        trained_elsewhere=record.watched,
+        last_event_id=record.events.log.count,
+    )
+
+
+def _current(jobs: JobManager, record: RunRecord) -> RunInfo:
+    jobs.refresh(record)
+    return run_info(record)
+
+
+def _config_error(error: ConfigValidationError) -> JSONResponse:
+    body = ConfigErrorResponse(
+        error="invalid_config",
+        message=str(error),
+        problems=[
+            ConfigProblem(path=e.path, line=e.line, column=e.column, message=e.message)
+            for e in error.errors
+        ],
+    )
+    return JSONResponse(body.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_ENTITY)
+
+
+def _load(request: CreateRunRequest, config_path: FilePath) -> LoadedConfig:
+    loaded = load_config_text(request.config, source=str(config_path), base_dir=config_path.parent)
+    loaded.check_runnable()
+    return loaded
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RunInfo,
+    responses={422: {"model": ConfigErrorResponse, "description": "The config cannot run."}},
+)
+async def create_run(body: CreateRunRequest, jobs: Manager) -> RunInfo | JSONResponse:
+    """Create a run directory from the config and queue it to train on the config's device."""
+    config_path = FilePath(body.config_path)
+    if not config_path.is_absolute():
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            f"config_path must be an absolute path, got {body.config_path!r}",
+        )
+    try:
+        loaded = await asyncio.to_thread(_load, body, config_path)
+    except ConfigValidationError as error:
+        return _config_error(error)
+    record = await jobs.create(config_path, loaded, body.config, body.device)
+    return run_info(record)
+
+
+@router.get("")
+async def list_runs(jobs: Manager) -> RunList:
+    records = jobs.list_runs()
+    runs = [run_info(record) for record in records]
+    return RunList(runs=sorted(runs, key=lambda run: (run.created, run.run_id), reverse=True))
+
+
+@router.get("/{run_id}", responses={404: {"description": "No such run."}})
+async def get_run(run_id: RunId, jobs: Manager) -> RunInfo:
+    return _current(jobs, find_run(jobs, run_id))
+
+
+@router.post(
+    "/{run_id}/cancel",
+    responses={404: {"description": "No such run."}, 409: {"description": "Nothing to cancel."}},
+)
+async def cancel_run(run_id: RunId, jobs: Manager) -> RunInfo:
+    """Cancel the run's job. A running decomposition stops after its current step, writes a
+    checkpoint and becomes `cancelled`; the answer comes once it has (or after 2 s, with the
+    job still `stopping`)."""
+    record = find_run(jobs, run_id)
+    try:
+        await jobs.cancel(record)
+    except JobConflict as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    return _current(jobs, record)
+
+
+@router.post(
+    "/{run_id}/resume",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={404: {"description": "No such run."}, 409: {"description": "Cannot resume."}},
+)
+async def resume_run(run_id: RunId, jobs: Manager) -> RunInfo:
+    """Queue an interrupted, cancelled or failed run to continue from its last checkpoint."""
+    record = find_run(jobs, run_id)
+    try:
+        jobs.resume(record)
+    except JobConflict as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    return _current(jobs, record)
+
+
+@router.post(
+    "/{run_id}/jobs",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={404: {"description": "No such run."}, 409: {"description": "Cannot start."}},
+)
+async def start_job(run_id: RunId, body: StartJobRequest, jobs: Manager) -> RunInfo:
+    """Queue an analysis command (harvest, export-onnx) on a finished run; it runs in a
+    worker process on the run's device, and its output arrives as `log` events."""
+    if body.kind not in ANALYSIS_KINDS:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            f"unknown job kind {body.kind!r}; expected one of {', '.join(ANALYSIS_KINDS)}",
+        )
+    kind = JOB_KINDS[body.kind]
+    try:
+        params = kind.params.model_validate(body.params)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"params.{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, problems) from None
+    record = find_run(jobs, run_id)
+    try:
+        jobs.start_job(record, kind, params)
+    except JobConflict as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    return _current(jobs, record)
+
+
+@router.delete(
+    "/{run_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={404: {"description": "No such run."}, 409: {"description": "A job is active."}},
+)
+async def delete_run(run_id: RunId, jobs: Manager) -> Response:
+    """Delete the run directory and everything in it; refused while a job works on it."""
+    record = find_run(jobs, run_id)
+    try:
+        await jobs.delete(record)
+    except JobConflict as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+router.include_router(events_routes.router)
