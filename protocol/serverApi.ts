@@ -1,7 +1,11 @@
 /**
- * The decomposition server's HTTP API as the extension sees it (docs/protocol.md).
- * Mirrors the pydantic models in `server/src/paramlens/serve/`.
+ * The decomposition server's HTTP API as the extension sees it (docs/server.md).
+ * The types come from `serverApi.generated.ts`, generated from the server's OpenAPI document
+ * by `npm run gen:api`; only the handshake line, which is not an HTTP route, is written here.
  */
+import type { components } from './serverApi.generated';
+
+type Schemas = components['schemas'];
 
 /** The one JSON line `paramlens serve` prints on stdout once it listens. */
 export interface ServerHandshake {
@@ -10,20 +14,33 @@ export interface ServerHandshake {
   version: string;
 }
 
-export interface DeviceInfo {
-  /** `cpu`, `cuda:0`, `cuda:1`, … */
-  name: string;
-  kind: 'cpu' | 'cuda';
-  /** Human-readable device name, e.g. the GPU model. */
-  description: string;
-  /** Total memory in MiB, for CUDA devices. */
-  memory_total_mb: number | null;
-}
-
+/** Body of every error response. */
+export type ErrorResponse = Schemas['ErrorResponse'];
+/** A device the server can compute on. */
+export type DeviceInfo = Schemas['DeviceInfo'];
 /** `GET /health`. */
-export interface HealthResponse {
-  status: 'ok';
-  version: string;
-  torch_version: string;
-  devices: DeviceInfo[];
-}
+export type HealthResponse = Schemas['HealthResponse'];
+/** `GET /version`. */
+export type VersionResponse = Schemas['VersionResponse'];
+/** A device with the memory free on it now. */
+export type DeviceStatus = Schemas['DeviceStatus'];
+/** `GET /devices`. */
+export type DevicesResponse = Schemas['DevicesResponse'];
+/** Body of `POST /validate` and `POST /modules`: a config's YAML text and its file path. */
+export type ConfigRequest = Schemas['ConfigRequest'];
+/** One problem in a config, at its key path, line and column. */
+export type ConfigProblem = Schemas['paramlens__serve__models__ConfigProblem'];
+/** `POST /validate`. */
+export type ValidateResponse = Schemas['ValidateResponse'];
+/** One module of a target, with its shape and source location. */
+export type ListedModule = Schemas['ListedModule'];
+/** `POST /modules`, and a run's `modules.json`. */
+export type ModuleListing = Schemas['ModuleListing'];
+/** `GET /runs/{run_id}/components/{module}/{index}`. */
+export type ComponentCard = Schemas['ComponentCard'];
+/** One top-activating example on a component card. */
+export type CardExample = Schemas['CardExample'];
+/** `GET /runs/{run_id}/graphs`. */
+export type GraphsResponse = Schemas['GraphsResponse'];
+/** One attribution-graph file of a run. */
+export type GraphSummary = Schemas['GraphSummary'];

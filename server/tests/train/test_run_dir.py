@@ -73,6 +73,7 @@ def test_run_json_describes_the_finished_run(finished_run: Path) -> None:
         "components.safetensors",
         "config.yaml",
         "metrics.jsonl",
+        "modules.json",
         "run.json",
     ]
 

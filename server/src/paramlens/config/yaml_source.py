@@ -57,7 +57,10 @@ _Loader.add_implicit_resolver(
 
 def parse_yaml(text: str, source: str) -> YamlDocument:
     """Parse one YAML document; raise ConfigValidationError on a syntax error or duplicate key."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. U+001F
+        raise ConfigValidationError(source, [_unreadable(text, error)]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -109,6 +112,13 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     def __init__(self, error: ConfigError) -> None:
         super().__init__(problem=error.message)
         self.error = error
+
+
+def _unreadable(text: str, error: yaml.reader.ReaderError) -> ConfigError:
+    line_start = text.rfind("\n", 0, error.position) + 1
+    line = text.count("\n", 0, error.position) + 1
+    message = f"YAML syntax error: character U+{error.character:04X} is not allowed"
+    return ConfigError("(top level)", line, error.position - line_start + 1, message)
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> ConfigError:

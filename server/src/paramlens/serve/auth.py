@@ -6,6 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from paramlens.serve.errors import error_response
+from paramlens.serve.models import ErrorResponse
+
+UNAUTHORIZED_MESSAGE = "missing or invalid bearer token"
 
 # `auto_error=False` so that a missing header gets the same 401 as a wrong token; the
 # scheme object also documents the auth in the OpenAPI document.
@@ -29,8 +35,36 @@ def bearer_token_guard(
         ):
             raise HTTPException(
                 status_code=status.HTTP_401_UNAUTHORIZED,
-                detail="missing or invalid bearer token",
+                detail=UNAUTHORIZED_MESSAGE,
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
     return require_token
+
+
+class TokenGate:
+    """ASGI middleware that answers 401 to any request without the bearer token.
+
+    It runs before routing and before the body is read, so an unauthenticated client learns
+    nothing (not even which paths exist) and cannot make the server parse anything. The route
+    dependency above still guards each route and puts the requirement in the OpenAPI document.
+    """
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.expected = token.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self._authorized(scope):
+            body = ErrorResponse(error="unauthorized", message=UNAUTHORIZED_MESSAGE)
+            response = error_response(401, body, {"WWW-Authenticate": "Bearer"})
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _authorized(self, scope: Scope) -> bool:
+        header = dict(scope["headers"]).get(b"authorization", b"")
+        scheme, _, credentials = header.partition(b" ")
+        return scheme.lower() == b"bearer" and secrets.compare_digest(
+            credentials.strip(), self.expected
+        )

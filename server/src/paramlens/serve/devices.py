@@ -5,7 +5,7 @@ import platform
 
 import torch
 
-from paramlens.serve.models import DeviceInfo
+from paramlens.serve.models import DeviceInfo, DeviceStatus
 
 _MIB = 1024 * 1024
 
@@ -36,3 +36,15 @@ def list_devices() -> list[DeviceInfo]:
     """The CPU first, then every visible CUDA device in index order."""
     cuda_count = torch.cuda.device_count() if torch.cuda.is_available() else 0
     return [_cpu(), *(_cuda(index) for index in range(cuda_count))]
+
+
+def device_status() -> list[DeviceStatus]:
+    """`list_devices` with the memory free on each CUDA device now."""
+    statuses = []
+    for device in list_devices():
+        free = None
+        if device.kind == "cuda":
+            free_bytes, _ = torch.cuda.mem_get_info(torch.device(device.name))
+            free = free_bytes // _MIB
+        statuses.append(DeviceStatus(**device.model_dump(), memory_free_mb=free))
+    return statuses

@@ -9,7 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from paramlens.serve.models import ErrorResponse
+from paramlens.serve.models import ConfigProblem, ErrorResponse
+from paramlens.serve.run_paths import UnknownRun
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,18 @@ _ERROR_CODES = {
 }
 
 
-def _error_response(
+class ConfigRejected(Exception):
+    """A config sent to an endpoint that needs a valid one; answered 422 `invalid_config`."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the config")
+        self.problems = problems
+
+
+def error_response(
     status_code: int, body: ErrorResponse, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
+    """A JSON error response; also used by the middleware that answers before any route."""
     return JSONResponse(
         body.model_dump(exclude_none=True), status_code=status_code, headers=headers
     )
@@ -46,12 +56,21 @@ def install_error_handlers(app: FastAPI) -> None:
         body = ErrorResponse(
             error=_ERROR_CODES.get(exc.status_code, "http_error"), message=str(exc.detail)
         )
-        return _error_response(exc.status_code, body, exc.headers)
+        return error_response(exc.status_code, body, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         body = ErrorResponse(error="invalid_request", message=_describe_validation_error(exc))
-        return _error_response(422, body)
+        return error_response(422, body)
+
+    @app.exception_handler(UnknownRun)
+    def unknown_run(request: Request, exc: UnknownRun) -> JSONResponse:
+        return error_response(404, ErrorResponse(error="not_found", message=str(exc)))
+
+    @app.exception_handler(ConfigRejected)
+    def config_rejected(request: Request, exc: ConfigRejected) -> JSONResponse:
+        body = ErrorResponse(error="invalid_config", message=str(exc), problems=exc.problems)
+        return error_response(422, body)
 
     @app.exception_handler(Exception)
     def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -60,4 +79,4 @@ def install_error_handlers(app: FastAPI) -> None:
         logger.error(
             "internal error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc
         )
-        return _error_response(500, ErrorResponse(error="internal", error_id=error_id))
+        return error_response(500, ErrorResponse(error="internal", error_id=error_id))

@@ -1,0 +1,1454 @@
+/**
+ * Generated from protocol/serverApi.openapi.json by `npm run gen:api`; do not edit.
+ * Pick types through protocol/serverApi.ts.
+ */
+
+export interface paths {
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Health */
+    get: operations['health_health_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/version': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Versions of the server, PyTorch and Python */
+    get: operations['version_version_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Devices with their total and free memory */
+    get: operations['devices_devices_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/validate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Check a config and report every problem at its key and line */
+    post: operations['validate_validate_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/modules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** List the modules of a config's target, with shapes and source lines */
+    post: operations['modules_modules_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs/{run_id}/components/{module}/{index}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A component's statistics and top-activating examples */
+    get: operations['component_card_runs__run_id__components__module___index__get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs/{run_id}/graphs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The run's attribution graphs */
+    get: operations['list_graphs_runs__run_id__graphs_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs/{run_id}/graphs/{graph_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One attribution-graph file, as written (protocol/graph.ts) */
+    get: operations['get_graph_runs__run_id__graphs__graph_id__get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List Runs */
+    get: operations['list_runs_runs_get'];
+    put?: never;
+    /**
+     * Create Run
+     * @description Create a run directory from the config and queue it to train on the config's device.
+     */
+    post: operations['create_run_runs_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs/{run_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get Run */
+    get: operations['get_run_runs__run_id__get'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete Run
+     * @description Delete the run directory and everything in it; refused while a job works on it.
+     */
+    delete: operations['delete_run_runs__run_id__delete'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs/{run_id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel Run
+     * @description Cancel the run's job. A running decomposition stops after its current step, writes a
+     *     checkpoint and becomes `cancelled`; the answer comes once it has (or after 2 s, with the
+     *     job still `stopping`).
+     */
+    post: operations['cancel_run_runs__run_id__cancel_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs/{run_id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Resume Run
+     * @description Queue an interrupted, cancelled or failed run to continue from its last checkpoint.
+     */
+    post: operations['resume_run_runs__run_id__resume_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs/{run_id}/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start Job
+     * @description Queue an analysis command (harvest, export-onnx) on a finished run; it runs in a
+     *     worker process on the run's device, and its output arrives as `log` events.
+     */
+    post: operations['start_job_runs__run_id__jobs_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/runs/{run_id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Run Events */
+    get: operations['run_events_runs__run_id__events_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    /**
+     * CardExample
+     * @description One top-activating example: a window of tokens around the marked one.
+     */
+    CardExample: {
+      /** Rank */
+      rank: number;
+      /** Ci */
+      ci: number;
+      /** Activation */
+      activation: number;
+      /** Sequence */
+      sequence: number;
+      /** Position */
+      position: number;
+      /** Marked */
+      marked: number;
+      /** Token Ids */
+      token_ids: number[];
+      /** Tokens */
+      tokens: string[];
+      /** Ci Values */
+      ci_values: number[];
+      /** Activations */
+      activations: number[];
+    };
+    /**
+     * ComponentCard
+     * @description What the harvest knows about one subcomponent.
+     */
+    ComponentCard: {
+      /** Module */
+      module: string;
+      /** Component */
+      component: number;
+      /** Density */
+      density: number;
+      /** Mean Ci */
+      mean_ci: number;
+      /** Alive */
+      alive: boolean;
+      /** N Examples */
+      n_examples: number;
+      /** Label */
+      label: string | null;
+      /**
+       * Input Kind
+       * @enum {string}
+       */
+      input_kind: 'tokens' | 'features';
+      /** Ci Threshold */
+      ci_threshold: number;
+      /** Examples */
+      examples: components['schemas']['CardExample'][];
+      /** Input Token Pmi */
+      input_token_pmi: components['schemas']['PmiEntry'][];
+      /** Output Token Pmi */
+      output_token_pmi: components['schemas']['PmiEntry'][];
+    };
+    /**
+     * ConfigErrorResponse
+     * @description 422 from `POST /runs`: the config cannot run; nothing was created.
+     */
+    ConfigErrorResponse: {
+      /**
+       * Error
+       * @constant
+       */
+      error: 'invalid_config';
+      /** Message */
+      message: string;
+      /** Problems */
+      problems: components['schemas']['paramlens__serve__jobs__models__ConfigProblem'][];
+    };
+    /**
+     * ConfigRequest
+     * @description A decomposition config as the editor holds it, saved or not.
+     */
+    ConfigRequest: {
+      /**
+       * Text
+       * @description The YAML text of the config.
+       */
+      text: string;
+      /**
+       * Path
+       * @description The config's file path on the server's machine; its relative paths (weights, data) start at the file's folder. Null: the server's working directory.
+       */
+      path?: string | null;
+    };
+    /**
+     * CreateRunRequest
+     * @description `POST /runs`: start a decomposition from a config.
+     */
+    CreateRunRequest: {
+      /**
+       * Config
+       * @description The config's YAML text, as the editor has it (saved or not).
+       */
+      config: string;
+      /**
+       * Config Path
+       * @description Absolute path of the config file on the server's machine. Relative paths in the config (data, weights, tokenizer) resolve against its folder, and its name starts the run ID. The file itself is not read.
+       */
+      config_path: string;
+      /**
+       * Device
+       * @description auto, cpu, cuda or cuda:N in place of the config's training.device.
+       */
+      device?: string | null;
+    };
+    /**
+     * DeviceInfo
+     * @description A device the server can compute on.
+     */
+    DeviceInfo: {
+      /**
+       * Name
+       * @description `cpu`, `cuda:0`, `cuda:1`, …
+       */
+      name: string;
+      /**
+       * Kind
+       * @description The device type.
+       * @enum {string}
+       */
+      kind: 'cpu' | 'cuda';
+      /**
+       * Description
+       * @description Human-readable device name, e.g. the GPU model.
+       */
+      description: string;
+      /**
+       * Memory Total Mb
+       * @description Total memory in MiB; null for the CPU.
+       */
+      memory_total_mb: number | null;
+    };
+    /**
+     * DeviceStatus
+     * @description A device and how much of its memory is free now.
+     */
+    DeviceStatus: {
+      /**
+       * Name
+       * @description `cpu`, `cuda:0`, `cuda:1`, …
+       */
+      name: string;
+      /**
+       * Kind
+       * @description The device type.
+       * @enum {string}
+       */
+      kind: 'cpu' | 'cuda';
+      /**
+       * Description
+       * @description Human-readable device name, e.g. the GPU model.
+       */
+      description: string;
+      /**
+       * Memory Total Mb
+       * @description Total memory in MiB; null for the CPU.
+       */
+      memory_total_mb: number | null;
+      /**
+       * Memory Free Mb
+       * @description Memory free on the device now, in MiB; null for the CPU.
+       */
+      memory_free_mb: number | null;
+    };
+    /**
+     * DevicesResponse
+     * @description `GET /devices`.
+     */
+    DevicesResponse: {
+      /**
+       * Devices
+       * @description The CPU, then each CUDA device.
+       */
+      devices: components['schemas']['DeviceStatus'][];
+    };
+    /**
+     * ErrorResponse
+     * @description Body of every error response. `error` is a stable code for programs, `message` is for
+     *     people, and `error_id` (internal errors only) finds the traceback in the server log.
+     */
+    ErrorResponse: {
+      /**
+       * Error
+       * @description Stable code, e.g. `not_found`, `invalid_config`.
+       */
+      error: string;
+      /**
+       * Message
+       * @description What went wrong, for people.
+       */
+      message?: string | null;
+      /**
+       * Error Id
+       * @description Internal errors only: finds the traceback in the server log.
+       */
+      error_id?: string | null;
+      /**
+       * Problems
+       * @description `invalid_config` only: every problem in the config.
+       */
+      problems?: components['schemas']['paramlens__serve__models__ConfigProblem'][] | null;
+    };
+    /**
+     * GraphSummary
+     * @description One attribution-graph file of a run.
+     */
+    GraphSummary: {
+      /**
+       * Id
+       * @description Graph ID: the file is `graphs/<id>.graph.json`.
+       */
+      id: string;
+      /**
+       * Prompt
+       * @description The graphed prompt; null when the file is unreadable.
+       */
+      prompt: string | null;
+      /**
+       * N Nodes
+       * @description Number of nodes; null when the file is unreadable.
+       */
+      n_nodes: number | null;
+      /**
+       * N Edges
+       * @description Number of edges; null when the file is unreadable.
+       */
+      n_edges: number | null;
+      /**
+       * Created
+       * @description When the file was last written (UTC, ISO 8601).
+       */
+      created: string;
+      /**
+       * Error
+       * @description Why the file cannot be read; null when it can.
+       */
+      error: string | null;
+    };
+    /**
+     * GraphsResponse
+     * @description `GET /runs/{run_id}/graphs`.
+     */
+    GraphsResponse: {
+      /**
+       * Graphs
+       * @description Newest first.
+       */
+      graphs: components['schemas']['GraphSummary'][];
+    };
+    /** HTTPValidationError */
+    HTTPValidationError: {
+      /** Detail */
+      detail?: components['schemas']['ValidationError'][];
+    };
+    /**
+     * HealthResponse
+     * @description `GET /health`.
+     */
+    HealthResponse: {
+      /**
+       * Status
+       * @description Always `ok`: the server answers.
+       * @constant
+       */
+      status: 'ok';
+      /**
+       * Version
+       * @description Version of the `paramlens` package.
+       */
+      version: string;
+      /**
+       * Torch Version
+       * @description Version of PyTorch.
+       */
+      torch_version: string;
+      /**
+       * Devices
+       * @description The CPU, then each CUDA device.
+       */
+      devices: components['schemas']['DeviceInfo'][];
+    };
+    /**
+     * JobInfo
+     * @description The job queued or running on a run (at most one at a time).
+     */
+    JobInfo: {
+      /** Kind */
+      kind: string;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: 'queued' | 'running' | 'stopping';
+      /**
+       * Device
+       * @description The queue it waits in or runs on: cpu or cuda:N.
+       */
+      device: string;
+      /**
+       * Pid
+       * @description The worker process, once started.
+       */
+      pid: number | null;
+      /** Queued At */
+      queued_at: string;
+      /** Started At */
+      started_at: string | null;
+    };
+    /**
+     * ListedModule
+     * @description One module of the target that holds parameters (directly or in its children).
+     */
+    ListedModule: {
+      /**
+       * Path
+       * @description Name from `model.named_modules()`, e.g. `h.0.attn.q_proj`.
+       */
+      path: string;
+      /**
+       * Type
+       * @description Class name of the module, e.g. `Linear`.
+       */
+      type: string;
+      /**
+       * Kind
+       * @description How the module is decomposed; null when it cannot be decomposed.
+       */
+      kind: ('linear' | 'conv1d' | 'embedding') | null;
+      /**
+       * Weight Shape
+       * @description Shape of the module's own `weight` parameter; null when it has none.
+       */
+      weight_shape: number[] | null;
+      /**
+       * D In
+       * @description Input dimension of a decomposable module (vocabulary size for embeddings).
+       */
+      d_in: number | null;
+      /**
+       * D Out
+       * @description Output dimension of a decomposable module.
+       */
+      d_out: number | null;
+      /** @description Where the module is defined: the line assigning it in its parent's class, else its own class definition; null when the source cannot be found. */
+      source: components['schemas']['SourceLocation'] | null;
+      /**
+       * Matched By
+       * @description The config's module pattern that matches this path; null when none does.
+       */
+      matched_by: string | null;
+      /**
+       * C
+       * @description Subcomponents the matching pattern asks for.
+       */
+      C: number | null;
+    };
+    /**
+     * ModuleListing
+     * @description The modules of a config's target (`modules.json` in a run directory).
+     */
+    ModuleListing: {
+      /**
+       * Format Version
+       * @description Version of this format.
+       * @default 1
+       * @constant
+       */
+      format_version: 1;
+      /**
+       * Target
+       * @description What the target is: source, name or path.
+       */
+      target: {
+        [key: string]: unknown;
+      };
+      /**
+       * Modules
+       * @description Modules in `named_modules()` order.
+       */
+      modules: components['schemas']['ListedModule'][];
+    };
+    /** PmiEntry */
+    PmiEntry: {
+      /** Token Id */
+      token_id: number;
+      /** Token */
+      token: string;
+      /** Pmi */
+      pmi: number;
+      /** Count */
+      count: number;
+    };
+    /**
+     * RunInfo
+     * @description A run directory as the server sees it (fields as in its run.json).
+     */
+    RunInfo: {
+      /** Run Id */
+      run_id: string;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+      /** Step */
+      step: number;
+      /** Total Steps */
+      total_steps: number;
+      /** Created */
+      created: string;
+      /** Updated */
+      updated: string;
+      /** Device */
+      device: string;
+      /** Config File */
+      config_file: string;
+      /** Error */
+      error: string | null;
+      /** Summary */
+      summary: {
+        [key: string]: unknown;
+      };
+      /** Files */
+      files: string[];
+      job: components['schemas']['JobInfo'] | null;
+      /**
+       * Trained Elsewhere
+       * @description Another process (e.g. `paramlens decompose`) trains this run right now.
+       */
+      trained_elsewhere: boolean;
+      /**
+       * Last Event Id
+       * @description ID of the latest event in the run's event stream.
+       */
+      last_event_id: number;
+    };
+    /**
+     * RunList
+     * @description `GET /runs`: every run under the runs root, newest first.
+     */
+    RunList: {
+      /** Runs */
+      runs: components['schemas']['RunInfo'][];
+    };
+    /**
+     * SourceLocation
+     * @description A place in a Python source file.
+     */
+    SourceLocation: {
+      /**
+       * File
+       * @description Absolute path of the source file.
+       */
+      file: string;
+      /**
+       * Line
+       * @description 1-based line number.
+       */
+      line: number;
+    };
+    /**
+     * StartJobRequest
+     * @description `POST /runs/{run_id}/jobs`: run an analysis command on a finished run.
+     */
+    StartJobRequest: {
+      /**
+       * Kind
+       * @description harvest or export-onnx.
+       */
+      kind: string;
+      /**
+       * Params
+       * @description The command's options, named as on its command line with underscores (e.g. {"batches": 4, "top_k": 10} for harvest).
+       */
+      params?: {
+        [key: string]: unknown;
+      };
+    };
+    /**
+     * ValidateResponse
+     * @description `POST /validate`: whether the config is valid, and every problem in it.
+     */
+    ValidateResponse: {
+      /**
+       * Ok
+       * @description True when the config has no errors.
+       */
+      ok: boolean;
+      /**
+       * Format
+       * @description The config's format; null when it could not be read.
+       */
+      format: ('native' | 'reference') | null;
+      /**
+       * Errors
+       * @description Problems that make the config invalid.
+       */
+      errors: components['schemas']['paramlens__serve__models__ConfigProblem'][];
+      /**
+       * Warnings
+       * @description Problems that leave it valid but block running it (e.g. a missing file).
+       */
+      warnings: components['schemas']['paramlens__serve__models__ConfigProblem'][];
+      /**
+       * Notes
+       * @description Information, e.g. reference keys that were ignored.
+       */
+      notes: string[];
+    };
+    /** ValidationError */
+    ValidationError: {
+      /** Location */
+      loc: (string | number)[];
+      /** Message */
+      msg: string;
+      /** Error Type */
+      type: string;
+      /** Input */
+      input?: unknown;
+      /** Context */
+      ctx?: Record<string, never>;
+    };
+    /**
+     * VersionResponse
+     * @description `GET /version`.
+     */
+    VersionResponse: {
+      /**
+       * Version
+       * @description Version of the `paramlens` package.
+       */
+      version: string;
+      /**
+       * Torch Version
+       * @description Version of PyTorch.
+       */
+      torch_version: string;
+      /**
+       * Python Version
+       * @description Version of the Python interpreter.
+       */
+      python_version: string;
+    };
+    /**
+     * ConfigProblem
+     * @description One problem in a config: its key path (e.g. `training.lr`), 1-based line and column
+     *     (null when unknown), and what was expected.
+     */
+    paramlens__serve__jobs__models__ConfigProblem: {
+      /** Path */
+      path: string;
+      /** Line */
+      line: number | null;
+      /** Column */
+      column: number | null;
+      /** Message */
+      message: string;
+    };
+    /**
+     * ConfigProblem
+     * @description One problem in a config, at its key.
+     */
+    paramlens__serve__models__ConfigProblem: {
+      /**
+       * Path
+       * @description Key path from the top of the file, e.g. ["modules", 2, "C"]; empty for the whole file.
+       */
+      path: (string | number)[];
+      /**
+       * Line
+       * @description 1-based line of the key; null when unknown.
+       */
+      line: number | null;
+      /**
+       * Column
+       * @description 1-based column of the key; null when unknown.
+       */
+      column: number | null;
+      /**
+       * Message
+       * @description What is wrong and what was expected.
+       */
+      message: string;
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  health_health_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthResponse'];
+        };
+      };
+    };
+  };
+  version_version_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VersionResponse'];
+        };
+      };
+    };
+  };
+  devices_devices_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DevicesResponse'];
+        };
+      };
+    };
+  };
+  validate_validate_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfigRequest'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ValidateResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  modules_modules_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfigRequest'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModuleListing'];
+        };
+      };
+      /** @description Invalid config or target */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  component_card_runs__run_id__components__module___index__get: {
+    parameters: {
+      query?: {
+        /** @description Most examples to return. */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+        /** @description Module path, e.g. `h.1.mlp.down_proj`. */
+        module: string;
+        /** @description Index on the module's C axis. */
+        index: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComponentCard'];
+        };
+      };
+      /** @description No such run, harvest or component */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The harvest is unfinished or unreadable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  list_graphs_runs__run_id__graphs_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GraphsResponse'];
+        };
+      };
+      /** @description No such run or graph */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  get_graph_runs__run_id__graphs__graph_id__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+        /** @description The graph's ID. */
+        graph_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description No such run or graph */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  list_runs_runs_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunList'];
+        };
+      };
+    };
+  };
+  create_run_runs_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateRunRequest'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunInfo'];
+        };
+      };
+      /** @description The config cannot run. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConfigErrorResponse'];
+        };
+      };
+    };
+  };
+  get_run_runs__run_id__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunInfo'];
+        };
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  delete_run_runs__run_id__delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A job is active. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  cancel_run_runs__run_id__cancel_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunInfo'];
+        };
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Nothing to cancel. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  resume_run_runs__run_id__resume_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunInfo'];
+        };
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Cannot resume. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  start_job_runs__run_id__jobs_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartJobRequest'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunInfo'];
+        };
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Cannot start. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  run_events_runs__run_id__events_get: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Send only the events after this ID. */
+        'Last-Event-ID'?: number | null;
+      };
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Server-sent events: `state`, `metrics`, `log` and `job`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': unknown;
+        };
+      };
+      /** @description No such run. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+}
