@@ -1,0 +1,115 @@
+"""`paramlens intervene`: a prompt's next-token predictions with subcomponents kept or ablated."""
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from paramlens.commands.decompose import device_name
+from paramlens.commands.train_target import positive
+from paramlens.commands.types import Subparsers
+
+if TYPE_CHECKING:
+    from paramlens.analysis.intervene import InterventionResult, Prediction
+
+EXIT_USAGE = 2
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "intervene",
+        help="run a prompt with subcomponents kept or ablated",
+        description=(
+            "Run PROMPT through the run's decomposed model with only the given subcomponents "
+            "kept (mask 1, every other 0) or with them ablated (mask 0, every other 1), and "
+            "print the most probable next tokens beside the unmasked model's (all masks 1). "
+            "The Δ component is off in both, as in the 'unmasked' evaluation. IDs are "
+            "subcomponents (h.1.mlp.down_proj:12, or the short 1.mlp.down:12), applied at "
+            "every position, or nodes (h.1.mlp.down_proj:3:12), applied at position 3 only; "
+            "separate them by spaces or commas."
+        ),
+    )
+    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run directory")
+    parser.add_argument("--prompt", required=True, help="the text to run")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--keep", nargs="+", metavar="ID", help="keep only these")
+    which.add_argument("--ablate", nargs="+", metavar="ID", help="ablate these")
+    parser.add_argument("--target", metavar="TOKEN", help="a token whose probability to report")
+    parser.add_argument(
+        "--top-k", type=positive, default=10, metavar="K", help="predictions to show (default 10)"
+    )
+    parser.add_argument(
+        "--all-positions", action="store_true", help="predictions at every position"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("torch", "onnx"),
+        default="torch",
+        help="PyTorch, or the run's model.onnx in onnxruntime (default: torch)",
+    )
+    parser.add_argument(
+        "--device", type=device_name, help="torch engine: auto, cpu, cuda or cuda:N"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=_intervene)
+
+
+def _intervene(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from paramlens.analysis.intervene import InterventionSpec, engine_for, intervene
+    from paramlens.analysis.loaded_run import load_run
+
+    def ids(values: list[str] | None) -> list[str] | None:
+        return None if values is None else [i for value in values for i in value.split(",") if i]
+
+    try:
+        spec = InterventionSpec(
+            prompt=args.prompt,
+            keep=ids(args.keep),
+            ablate=ids(args.ablate),
+            target=args.target,
+            top_k=args.top_k,
+            all_positions=args.all_positions,
+        )
+        run = load_run(args.run_dir, "cpu" if args.engine == "onnx" else args.device)
+        with run.threads():
+            result = intervene(run, spec, engine_for(run, args.engine))
+    except ValidationError as error:
+        details = "; ".join(str(problem["msg"]) for problem in error.errors())
+        return _usage(details)
+    except (FileNotFoundError, ValueError) as error:
+        return _usage(str(error))
+    print(result.model_dump_json() if args.json else _text(result))
+    return 0
+
+
+def _text(result: "InterventionResult") -> str:
+    lines = [
+        f"run {result.run_id} step {result.weights_step} · {result.mode} {len(result.ids)} "
+        f"ID(s) · Δ off · engine {result.engine}",
+        f"prompt: {result.prompt!r} ({len(result.tokens)} tokens)",
+    ]
+    for position in result.positions:
+        lines.append(
+            f"after position {position.position} {position.token.text!r}: "
+            f"KL(unmasked ‖ {result.mode}) = {position.kl_to_unmasked:.4g} nats"
+        )
+        if result.target is not None:
+            lines.append(
+                f"  target {result.target.text!r}: {position.target_probability:.4f} "
+                f"(unmasked {position.baseline_target_probability:.4f})"
+            )
+        lines.append(f"  {result.mode:<28}unmasked")
+        for ours, theirs in zip(position.predictions, position.baseline, strict=True):
+            lines.append(f"  {_shown(ours):<28}{_shown(theirs)}")
+    return "\n".join(lines)
+
+
+def _shown(prediction: "Prediction") -> str:
+    return f"{prediction.token!r:<16} {prediction.probability:.4f}"
+
+
+def _usage(message: str) -> int:
+    print(f"paramlens intervene: {message}", file=sys.stderr)
+    return EXIT_USAGE

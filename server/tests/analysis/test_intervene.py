@@ -1,0 +1,293 @@
+"""Interventions on the short tiny-Llama run: keep-only and ablate masks against direct masked
+forwards and the evaluation's mask kinds, ID resolution, and the `paramlens intervene` command."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from paramlens.analysis.export.masked_forward import module_slices
+from paramlens.analysis.intervene import (
+    InterventionResult,
+    InterventionSpec,
+    intervene,
+    prepare_intervention,
+    torch_engine,
+)
+from paramlens.analysis.intervene_ids import MaskSelection, modules_for_short_name, resolve_ids
+from paramlens.analysis.intervene_timing import (
+    intervention_latencies,
+    keep_spec,
+    p95,
+    prompt_of_length,
+)
+from paramlens.analysis.loaded_run import LoadedRun, load_run
+from paramlens.cli import main
+from paramlens.decomp.ci_functions import causal_importance
+from paramlens.evaluate.mask_kinds import eval_masks
+from paramlens.ids import CANONICAL_ROLES, ShortSubcomponentId
+
+PROMPT = "The cat sat on the mat"
+
+
+@pytest.fixture(scope="module")
+def run(short_llama_run: Path) -> Iterator[LoadedRun]:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield load_run(short_llama_run, "cpu")
+    torch.set_num_threads(threads)
+
+
+def _ids(run: LoadedRun) -> torch.Tensor:
+    assert run.tokenizer is not None
+    return torch.tensor([run.tokenizer.encode(PROMPT, add_special_tokens=False).ids])
+
+
+def _all_subcomponents(run: LoadedRun) -> list[str]:
+    return [f"{path}:{i}" for path, C in run.decomposition.model.module_C.items() for i in range(C)]
+
+
+def _evaluation_logits(run: LoadedRun, kind: str) -> torch.Tensor:
+    """Logits (1, T, vocab) under one of the evaluation's mask kinds (spec §9)."""
+    d = run.decomposition
+    ids = _ids(run)
+    with torch.no_grad():
+        clean = d.model(ids, cache=["inputs"])
+        ci = causal_importance(d.ci_fn(clean.inputs, d.model.components_by_path)).lower
+        masks = dict(eval_masks(ci, 0.1, torch.Generator().manual_seed(0)))[kind]
+        return d.model(ids, masks=masks[0], delta_masks=masks[1]).output
+
+
+def _intervened_logits(run: LoadedRun, spec: InterventionSpec) -> np.ndarray:
+    feeds = prepare_intervention(run, spec).feeds
+    return torch_engine(run).run(feeds.inputs, feeds.component_mask, feeds.delta_mask).output
+
+
+def test_keeping_everything_is_the_unmasked_evaluation(run: LoadedRun) -> None:
+    spec = InterventionSpec(prompt=PROMPT, keep=_all_subcomponents(run))
+
+    logits = _intervened_logits(run, spec)
+    result = intervene(run, spec)
+
+    unmasked = _evaluation_logits(run, "unmasked")[0].numpy()
+    np.testing.assert_allclose(logits[0], unmasked, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(logits[1], unmasked, rtol=0, atol=1e-5)
+    (last,) = result.positions
+    assert last.kl_to_unmasked == pytest.approx(0, abs=1e-9)
+    assert last.predictions == last.baseline
+
+
+def test_ablating_everything_is_the_zero_masked_evaluation(run: LoadedRun) -> None:
+    spec = InterventionSpec(prompt=PROMPT, ablate=_all_subcomponents(run))
+
+    logits = _intervened_logits(run, spec)
+
+    zero = _evaluation_logits(run, "zero_masked")[0].numpy()
+    np.testing.assert_allclose(logits[0], zero, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("mode", ["keep", "ablate"])
+def test_an_intervention_is_the_direct_masked_forward(run: LoadedRun, mode: str) -> None:
+    ids = ["h.1.mlp.down_proj:12", "0.attn.q:5", "h.0.mlp.c_fc:3:40", "1.mlp.up:2:7"]
+    spec = InterventionSpec.model_validate(
+        {"prompt": PROMPT, mode: ids, "target": " the", "top_k": 5, "all_positions": True}
+    )
+
+    result = intervene(run, spec)
+
+    d = run.decomposition
+    token_ids = _ids(run)
+    T = token_ids.shape[1]
+    chosen, rest = (1.0, 0.0) if mode == "keep" else (0.0, 1.0)
+    masks = {path: torch.full((1, T, C), rest) for path, C in d.model.module_C.items()}
+    masks["h.1.mlp.down_proj"][..., 12] = chosen
+    masks["h.0.attn.q_proj"][..., 5] = chosen
+    masks["h.0.mlp.c_fc"][:, 3, 40] = chosen
+    masks["h.1.mlp.c_fc"][:, 2, 7] = chosen
+    with torch.no_grad():
+        expected = torch.log_softmax(d.model(token_ids, masks=masks).output[0].double(), -1)
+        baseline = torch.log_softmax(_evaluation_logits(run, "unmasked")[0].double(), -1)
+    assert run.tokenizer is not None
+    target = run.tokenizer.encode(" the", add_special_tokens=False).ids[0]
+    assert result.target is not None and result.target.id == target
+    assert [p.position for p in result.positions] == list(range(T))
+    for position in result.positions:
+        row, base = expected[position.position], baseline[position.position]
+        top = torch.topk(row, 5).indices.tolist()
+        assert [p.id for p in position.predictions] == top
+        got = [p.probability for p in position.predictions]
+        np.testing.assert_allclose(got, row[top].exp().numpy(), rtol=0, atol=1e-5)
+        assert position.target_probability == pytest.approx(float(row[target].exp()), abs=1e-5)
+        assert position.baseline_target_probability == pytest.approx(
+            float(base[target].exp()), abs=1e-5
+        )
+        kl = float((base.exp() * (base - row)).sum())
+        assert position.kl_to_unmasked == pytest.approx(max(kl, 0.0), abs=1e-5)
+
+
+def test_a_node_id_changes_only_its_position_and_later_ones(run: LoadedRun) -> None:
+    spec = InterventionSpec(prompt=PROMPT, ablate=["h.0.mlp.down_proj:4:3"], all_positions=True)
+
+    result = intervene(run, spec)
+
+    kls = [position.kl_to_unmasked for position in result.positions]
+    assert kls[:4] == pytest.approx([0.0] * 4, abs=1e-9)
+    assert kls[4] > 0
+
+
+def test_short_names_resolve_to_the_runs_modules(run: LoadedRun) -> None:
+    modules = module_slices(run.decomposition.model)
+    by_path = {m.path: m for m in modules}
+
+    resolved = resolve_ids(["1.mlp.down:12", "0.attn.q:5", "1.mlp.up:3:7"], modules, 8)
+
+    assert resolved == [
+        MaskSelection(by_path["h.1.mlp.down_proj"].offset + 12, None),
+        MaskSelection(by_path["h.0.attn.q_proj"].offset + 5, None),
+        MaskSelection(by_path["h.1.mlp.c_fc"].offset + 7, 3),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("short", "paths", "expected"),
+    [
+        (
+            ("0", "attn_fused", "qkv"),
+            ["transformer.h.0.attn.c_attn"],
+            ["transformer.h.0.attn.c_attn"],
+        ),
+        (
+            ("0", "attn", "o"),
+            ["transformer.h.0.attn.c_proj", "transformer.h.0.mlp.c_proj"],
+            ["transformer.h.0.attn.c_proj"],
+        ),
+        (
+            ("0", "mlp", "down"),
+            ["transformer.h.0.attn.c_proj", "transformer.h.0.mlp.c_proj"],
+            ["transformer.h.0.mlp.c_proj"],
+        ),
+        (
+            ("1", "glu", "gate"),
+            ["model.layers.1.mlp.gate_proj", "model.layers.1.mlp.up_proj"],
+            ["model.layers.1.mlp.gate_proj"],
+        ),
+        (
+            ("1", "attn", "q"),
+            ["model.layers.1.self_attn.q_proj", "model.layers.10.self_attn.q_proj"],
+            ["model.layers.1.self_attn.q_proj"],
+        ),
+        (("2", "mlp", "up"), ["h.0.mlp.c_fc", "h.1.mlp.c_fc"], []),
+    ],
+)
+def test_short_names_of_common_architectures(
+    short: tuple[str, str, str], paths: list[str], expected: list[str]
+) -> None:
+    layer, block, role = short
+    name = ShortSubcomponentId(layer=int(layer), block=block, role=role, index=0)
+
+    assert modules_for_short_name(name, paths) == expected
+
+
+def test_every_canonical_role_has_leaf_names() -> None:
+    for block, roles in CANONICAL_ROLES.items():
+        for role in roles:
+            name = ShortSubcomponentId(layer=0, block=block, role=role, index=0)
+            assert isinstance(modules_for_short_name(name, []), list)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (
+            "h.1.mlp.down_proj:256",
+            "index 256 is out of range: h.1.mlp.down_proj has C = 256 (indices 0–255)",
+        ),
+        (
+            "h.9.mlp.down_proj:1",
+            "no decomposed module 'h.9.mlp.down_proj'; its modules are h.0.attn.k_proj, ",
+        ),
+        ("5.mlp.down:1", "no decomposed module '5.mlp.down'"),
+        (
+            "h.1.mlp.down_proj:8:1",
+            "position 8 is out of range: the prompt has 8 tokens (positions 0–7)",
+        ),
+        ("output:7:3", "pseudo-nodes (embed, output) have no mask"),
+        ("embed:2", "pseudo-nodes (embed, output) have no mask"),
+        ("h.1.mlp.down_proj", "is not a subcomponent ID"),
+        ("h.1.mlp.down_proj:x", "index must be a non-negative integer, got 'x'"),
+    ],
+)
+def test_bad_ids_are_named_with_what_is_valid(run: LoadedRun, bad: str, message: str) -> None:
+    spec = InterventionSpec(prompt=PROMPT, keep=["h.0.attn.q_proj:1", bad])
+
+    with pytest.raises(ValueError) as error:
+        prepare_intervention(run, spec)
+
+    assert bad in str(error.value)
+    assert message in str(error.value)
+
+
+def test_bad_targets_and_prompts_are_explained(run: LoadedRun) -> None:
+    with pytest.raises(ValueError, match=r"target ' the cat' is \d+ tokens .* not one"):
+        prepare_intervention(
+            run, InterventionSpec(prompt=PROMPT, keep=["0.attn.q:1"], target=" the cat")
+        )
+    with pytest.raises(ValueError, match="the model takes at most 128"):
+        prepare_intervention(run, InterventionSpec(prompt="cat " * 200, keep=["0.attn.q:1"]))
+    with pytest.raises(ValueError, match="exactly one of keep, ablate"):
+        InterventionSpec(prompt=PROMPT)
+
+
+def test_intervene_command_prints_json_and_text(
+    short_llama_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "intervene",
+        str(short_llama_run),
+        "--prompt",
+        PROMPT,
+        "--keep",
+        "1.mlp.down:12,0.attn.q:5",
+    ]
+
+    assert main([*args, "--json", "--top-k", "3", "--target", " the"]) == 0
+    result = InterventionResult.model_validate_json(capsys.readouterr().out)
+    assert (result.mode, result.ids, result.engine) == (
+        "keep",
+        ["1.mlp.down:12", "0.attn.q:5"],
+        "torch",
+    )
+    assert len(result.positions) == 1 and len(result.positions[0].predictions) == 3
+
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "keep 2 ID(s) · Δ off · engine torch" in text
+    assert "KL(unmasked ‖ keep)" in text
+
+
+def test_intervene_command_reports_bad_input_without_a_traceback(
+    short_llama_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["intervene", str(short_llama_run), "--prompt", PROMPT]
+
+    assert main([*args, "--ablate", "h.1.mlp.down_proj:999"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("paramlens intervene: h.1.mlp.down_proj:999: index 999 is out of range")
+    assert "Traceback" not in error
+    assert main([*args, "--keep", "1.mlp.down:1", "--engine", "onnx"]) == 2
+    assert "run `paramlens export-onnx` on the run first" in capsys.readouterr().err
+
+
+def test_latency_helpers_time_a_keep_intervention(run: LoadedRun) -> None:
+    assert run.tokenizer is not None
+    text = " ".join(["the cat sat on the mat and looked at the dog"] * 20)
+
+    prompt = prompt_of_length(run.tokenizer, text, 64)
+    latencies = intervention_latencies(run, keep_spec(run, prompt), torch_engine(run), repeats=3)
+
+    assert len(run.tokenizer.encode(prompt, add_special_tokens=False).ids) == 64
+    assert len(latencies) == 3 and p95(latencies) > 0
+    assert json.loads(keep_spec(run, prompt).model_dump_json())["keep"][0] == "h.0.attn.k_proj:0"
