@@ -1,7 +1,10 @@
 // Times the language server's services on 1 MB configs, in-process: parsing, diagnostics (parse, syntax
 // and schema, as published on every change), and completion and hover at the end of the file on a cached
 // parse. Figures are p50 milliseconds; `diagnostics_1mb_ms` is the slower of the two shapes. The last line
-// of stdout is one JSON object. Run with `npm run bench:lsp`.
+// of stdout is one JSON object. Run with `npm run bench:lsp`. The inference figures come from inference.ts;
+// the subcomponent-card figures (`hover_p50_ms`, `hover_p95_ms`, `rss_mb`) from lspCards.ts.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseYaml } from '../language-server/documents';
 import { idOnlyCards } from '../language-server/services/componentCards';
@@ -9,6 +12,7 @@ import { completion } from '../language-server/services/completion';
 import { configDiagnostics } from '../language-server/services/configDiagnostics';
 import { hover } from '../language-server/services/hover';
 import { schemaDiagnostics } from '../language-server/services/schemaDiagnostics';
+import { measureInference } from './inference';
 import { configWithManyModules, configWithManyPrompts } from './largeConfig';
 
 const BYTES = 1_000_000;
@@ -60,6 +64,15 @@ async function measure(name: string, text: string): Promise<Record<string, numbe
   return results;
 }
 
+/** Card hovers on a large harvest, in a child process so that its RSS is theirs alone. */
+function measureCards(): Record<string, number> {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lspCards.ts')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+}
+
 async function main(): Promise<void> {
   const prompts = await measure('prompts_1mb', configWithManyPrompts(BYTES));
   const modules = await measure('modules_1mb', configWithManyModules(BYTES));
@@ -67,7 +80,18 @@ async function main(): Promise<void> {
     prompts.prompts_1mb_diagnostics_ms ?? NaN,
     modules.modules_1mb_diagnostics_ms ?? NaN,
   );
-  console.log(JSON.stringify({ runs: RUNS, diagnostics_1mb_ms: diagnostics, ...prompts, ...modules }));
+  const inference = await measureInference();
+  const cards = measureCards();
+  console.log(
+    JSON.stringify({
+      runs: RUNS,
+      diagnostics_1mb_ms: diagnostics,
+      ...prompts,
+      ...modules,
+      ...inference,
+      ...cards,
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { GraphViewToHost } from '../protocol/webviewMessages';
 import type { ParamLensApi } from './api';
+import { registerComponentCommands } from './componentCommands';
 import { GraphPanels } from './graphPanels';
 import { startLanguageClient } from './languageClient';
 import { chooseGraphFile } from './openGraphCommand';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => supervisor.restart()),
+    ...registerComponentCommands(() => languageClient, graphPanels),
   );
 
   supervisor.restart();

@@ -5,11 +5,25 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { OPEN_COMPONENT_IN_GRAPH_COMMAND, SHOW_COMPONENT_EXAMPLES_COMMAND } from '../protocol/lspRequests';
 
 /** Config files stay in the `yaml` language, so other YAML tools still work; the pattern selects ours. */
 export const DECOMP_CONFIG_SELECTOR = [
   { language: 'yaml', pattern: '**/*.decomp.{yaml,yml}' },
   { language: 'yaml', scheme: 'untitled' as const, pattern: '**/*.decomp.{yaml,yml}' },
+];
+
+/**
+ * Documents where a subcomponent ID gets a card on hover, and nothing else: circuit files, Python and
+ * Markdown files, and the Python and Markdown cells of notebooks.
+ */
+export const ID_HOVER_SELECTOR = [
+  { language: 'yaml', pattern: '**/*.circuit.{yaml,yml}' },
+  { language: 'python', scheme: 'file' },
+  { language: 'markdown', scheme: 'file' },
+  { notebook: '*', language: 'python' },
+  { language: 'python', scheme: 'vscode-notebook-cell' },
+  { language: 'markdown', scheme: 'vscode-notebook-cell' },
 ];
 
 /** Starts the language server (`dist/languageServer.js`) as a Node child over ipc. */
@@ -23,8 +37,12 @@ export async function startLanguageClient(
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: DECOMP_CONFIG_SELECTOR,
+    documentSelector: [...DECOMP_CONFIG_SELECTOR, ...ID_HOVER_SELECTOR],
     outputChannel: log,
+    // Cards link to these commands; hover markdown may run no other.
+    markdown: {
+      isTrusted: { enabledCommands: [OPEN_COMPONENT_IN_GRAPH_COMMAND, SHOW_COMPONENT_EXAMPLES_COMMAND] },
+    },
   };
   const client = new LanguageClient('paramlens', 'ParamLens Language Server', serverOptions, clientOptions);
   await client.start();

@@ -3,6 +3,16 @@ import { parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ENGINE_YAML_OPTIONS } from './yamlDialect';
 
+const CONFIG_URI = /\.decomp\.ya?ml$/;
+
+/**
+ * Whether a document is a decomposition config. The client also sends Python, Markdown, notebook cells and
+ * circuit files, for subcomponent-ID hovers only: no other feature reads them.
+ */
+export function isConfigDocument(uri: string): boolean {
+  return CONFIG_URI.test(uri);
+}
+
 export interface ParsedYaml {
   /** One per `---`-separated document; none for a file with only comments or whitespace. */
   readonly documents: readonly Document.Parsed[];

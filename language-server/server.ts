@@ -1,5 +1,6 @@
 // Entry point of the ParamLens language server, bundled to `dist/languageServer.js`. Only wiring lives
 // here: features are pure functions in `services/`, connected to LSP events in `handlers/`.
+import { fileURLToPath } from 'node:url';
 import {
   createConnection,
   ProposedFeatures,
@@ -9,10 +10,15 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ParsedYamlCache } from './documents';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
+import { registerComponentCards } from './handlers/componentCards';
 import { registerDiagnostics } from './handlers/diagnostics';
 import { registerHover } from './handlers/hover';
+import { registerInference } from './handlers/inference';
+import { InferenceSessions } from './inference/inferenceSessions';
 import { reportUncaughtErrors, routeConsoleToConnection } from './logging';
-import { idOnlyCards } from './services/componentCards';
+import { HarvestCards } from './runs/harvestCards';
+import { HarvestHandles } from './runs/harvestHandles';
+import { RunLookup } from './runs/runLookup';
 
 // The transport comes from argv: `--node-ipc` when the extension starts the server, `--stdio` in tests.
 const connection = createConnection(ProposedFeatures.all);
@@ -22,19 +28,31 @@ reportUncaughtErrors(connection);
 const documents = new TextDocuments(TextDocument);
 const parsedYaml = new ParsedYamlCache();
 documents.onDidClose(({ document }) => parsedYaml.evict(document.uri));
+const runs = new RunLookup();
+const harvests = new HarvestHandles();
+const cards = new HarvestCards(runs, harvests);
+connection.onShutdown(() => harvests.dispose());
+// Also on an exit without shutdown (the client died): closing removes each database's lock directory.
+process.on('exit', () => harvests.dispose());
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
-    hoverProvider: true,
-  },
-  serverInfo: { name: 'ParamLens' },
-}));
+connection.onInitialize(({ workspaceFolders }) => {
+  const folders = (workspaceFolders ?? []).filter((folder) => folder.uri.startsWith('file:'));
+  runs.setWorkspaceFolders(folders.map((folder) => fileURLToPath(folder.uri)));
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'ParamLens' },
+  };
+});
 
 registerDiagnostics(connection, documents, parsedYaml);
 registerCompletion(connection, documents, parsedYaml);
-registerHover(connection, documents, parsedYaml, idOnlyCards);
+registerHover(connection, documents, parsedYaml, cards);
+registerInference(connection, new InferenceSessions());
+registerComponentCards(connection, cards, runs);
 
 documents.listen(connection);
 connection.listen();

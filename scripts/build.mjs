@@ -43,6 +43,8 @@ mkdirSync('dist/webview', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) {
   copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 }
+// The bundled node-sqlite3-wasm loads its WASM from the bundle's own folder (`__dirname`), i.e. dist/.
+copyFileSync('node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm', 'dist/node-sqlite3-wasm.wasm');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

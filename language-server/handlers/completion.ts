@@ -1,7 +1,7 @@
 // Answers completion requests in configs.
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ParsedYamlCache } from '../documents';
+import { isConfigDocument, type ParsedYamlCache } from '../documents';
 import { completion } from '../services/completion';
 import { guarded } from './guard';
 
@@ -16,7 +16,7 @@ export function registerCompletion(
   connection.onCompletion(({ textDocument, position, context }) =>
     guarded(connection, 'Completion', [], () => {
       const document = documents.get(textDocument.uri);
-      if (document === undefined) return [];
+      if (document === undefined || !isConfigDocument(document.uri)) return [];
       return completion(document, parsedYaml.get(document), position, context?.triggerCharacter);
     }),
   );

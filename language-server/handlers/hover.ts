@@ -1,9 +1,9 @@
-// Answers hover requests in configs.
+// Answers hover requests: the full hover in configs, subcomponent-ID cards in every other document.
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ParsedYamlCache } from '../documents';
+import { isConfigDocument, type ParsedYamlCache } from '../documents';
 import type { ComponentCardSource } from '../services/componentCards';
-import { hover } from '../services/hover';
+import { hover, idHover } from '../services/hover';
 import { guarded } from './guard';
 
 export function registerHover(
@@ -16,6 +16,7 @@ export function registerHover(
     guarded(connection, 'Hover', null, () => {
       const document = documents.get(textDocument.uri);
       if (document === undefined) return null;
+      if (!isConfigDocument(document.uri)) return idHover(document, position, cards);
       return hover(document, parsedYaml.get(document), position, cards);
     }),
   );

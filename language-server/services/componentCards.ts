@@ -1,6 +1,6 @@
-// What hover shows about a subcomponent, and where that comes from. A source answers for one ID; today the
-// only source reads the ID itself, and a run's harvest database (statistics, top-activating examples)
-// plugs in later as another source, with no change to the hover service.
+// What hover shows about a subcomponent, and where that comes from. A source answers for one ID: the
+// server's source reads a run's harvest database (`runs/harvestCards.ts`: statistics, top-activating
+// examples); `idOnlyCards` reads the ID alone, for documents with no file to find runs beside.
 import type { ShortSubcomponentId, SubcomponentId, SubcomponentIdMatch } from '../../protocol/ids';
 
 export interface ComponentCard {
@@ -16,7 +16,7 @@ export interface ComponentCardSource {
   cardFor(match: SubcomponentIdMatch, uri: string): Promise<ComponentCard | undefined>;
 }
 
-/** Cards built from the ID alone, until a run's harvest can say more. */
+/** Cards built from the ID alone. */
 export const idOnlyCards: ComponentCardSource = {
   cardFor: (match) =>
     Promise.resolve({

@@ -1,5 +1,6 @@
 // Hover in a config: a key's documentation from the schema, what a value means, and a card for a
-// subcomponent ID (in a value that holds IDs, or in a comment).
+// subcomponent ID (in a value that holds IDs, or in a comment). In any other document (Python, Markdown,
+// a notebook cell, a circuit file), only the card for an ID, found by scanning the line.
 import { isMap, type ParsedNode } from 'yaml';
 import type { Hover, Position, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -36,6 +37,18 @@ export async function hover(
     if (card !== undefined) return cardHover(card, id, position.line);
   }
   return target === undefined || target.isKey ? null : valueHover(document, contents, target);
+}
+
+/** Hover outside configs: no YAML parse, just the subcomponent ID under the cursor, if any. */
+export async function idHover(
+  document: TextDocument,
+  position: Position,
+  cards: ComponentCardSource,
+): Promise<Hover | null> {
+  const id = findSubcomponentIdAt(lineText(document, position.line), position.character);
+  if (id === undefined) return null;
+  const card = await cards.cardFor(id, document.uri);
+  return card === undefined ? null : cardHover(card, id, position.line);
 }
 
 /** The first document's contents when the native schema describes it; null for a reference-format file. */

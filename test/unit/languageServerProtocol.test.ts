@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import {
@@ -22,9 +24,11 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   TextDocumentSyncKind,
+  type MarkupContent,
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
+import { writeHarvest, writeRunJson } from '../../bench/harvestStore';
 
 const repositoryRoot = path.resolve(__dirname, '../..');
 const uri = 'file:///work/tiny.decomp.yaml';
@@ -49,6 +53,8 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
   let server: ChildProcessWithoutNullStreams;
   let connection: MessageConnection;
   let serverStderr = '';
+  // A workspace whose only run has a harvest with one labelled subcomponent.
+  let workspace: string;
 
   before(async () => {
     // Inside the repository, so that packages the bundle leaves external resolve from node_modules.
@@ -65,6 +71,52 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
       external: ['onnxruntime-node'],
       logLevel: 'silent',
     });
+    // The SQLite WASM is loaded from beside the bundle, as scripts/build.mjs places it in dist/.
+    await copyFile(
+      path.join(repositoryRoot, 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'),
+      path.join(buildDirectory, 'node-sqlite3-wasm.wasm'),
+    );
+    workspace = await mkdtemp(path.join(tmpdir(), 'paramlens-lsp-'));
+    const runDir = path.join(workspace, 'runs', 'tiny-20260101-000000-aaaa');
+    writeRunJson(runDir, {
+      run_id: 'tiny-20260101-000000-aaaa',
+      status: 'done',
+      created: '2026-01-01T00:00:00Z',
+      config_file: path.join(workspace, 'tiny.decomp.yaml'),
+      modules: [{ path: 'h.1.mlp.down_proj', C: 16 }],
+    });
+    writeHarvest(path.join(runDir, 'harvest.sqlite'), {
+      meta: {
+        format_version: '1',
+        run_id: 'tiny-20260101-000000-aaaa',
+        ci_threshold: '0.1',
+        input_kind: 'tokens',
+        status: 'done',
+      },
+      modules: [{ module: 'h.1.mlp.down_proj', C: 16 }],
+      components: [
+        {
+          module: 'h.1.mlp.down_proj',
+          component: 12,
+          density: 0.25,
+          meanCi: 0.5,
+          alive: true,
+          label: 'sitting',
+          examples: [
+            {
+              ci: 0.9,
+              activation: 1,
+              sequence: 0,
+              position: 1,
+              marked: 1,
+              tokenIds: [0, 1],
+              ciValues: [0, 0.9],
+            },
+          ],
+        },
+      ],
+      vocab: ['cat', ' sat'],
+    });
     server = spawn(process.execPath, [bundle, '--stdio']);
     server.stderr.on('data', (chunk: Buffer) => (serverStderr += chunk.toString()));
     connection = createMessageConnection(
@@ -78,6 +130,7 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     connection.dispose();
     if (server.exitCode === null) server.kill();
     await rm(buildDirectory, { recursive: true, force: true });
+    await rm(workspace, { recursive: true, force: true });
   });
 
   /** The next diagnostics the server publishes; subscribe before sending what triggers them. */
@@ -94,6 +147,7 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     const result = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).toString(), name: 'workspace' }],
       capabilities: {},
     });
     assert.equal(result.capabilities.textDocumentSync, TextDocumentSyncKind.Incremental);
@@ -175,6 +229,30 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
           'Probability that each feature is active in a sample (TMS 0.05, ResidMLP 0.01)',
       },
       range: { start: { line: 5, character: 4 }, end: { line: 5, character: 23 } },
+    });
+  });
+
+  test('answers a hover on an ID in a Python file from the run’s harvest', async () => {
+    const pythonUri = pathToFileURL(path.join(workspace, 'src', 'probe.py')).toString();
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: {
+        uri: pythonUri,
+        languageId: 'python',
+        version: 1,
+        text: 'ids = [0]\nh.1.mlp.down_proj:12',
+      },
+    });
+    const hover = await connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: pythonUri },
+      position: { line: 1, character: 20 },
+    });
+    const markdown = (hover?.contents as MarkupContent).value;
+    assert.deepEqual(hover?.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 20 } });
+    assert.ok(markdown.startsWith('**Subcomponent `h.1.mlp.down_proj:12`**'), markdown);
+    assert.ok(markdown.includes('Density 25% of tokens (CI > 0.1) · mean CI 0.5 · alive'), markdown);
+    assert.ok(markdown.includes('1. `0.9` cat ⟦**sat**⟧'), markdown);
+    await connection.sendNotification(DidCloseTextDocumentNotification.type, {
+      textDocument: { uri: pythonUri },
     });
   });
 

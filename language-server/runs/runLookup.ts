@@ -1,0 +1,145 @@
+// Which run answers for a document: `runs/<run-id>/` beside a config holds its runs (docs/formats.md). A
+// config's own runs are those whose run.json names it; any other file (Python, Markdown, a notebook, a
+// circuit) uses the runs folder nearest above it, or one a level inside a workspace folder.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { HARVEST_FILE } from './harvestDatabase';
+
+const RUNS_FOLDER = 'runs';
+const RUN_FILE = 'run.json';
+const CONFIG_SUFFIX = /\.decomp\.ya?ml$/;
+// Runs appear and finish while the editor is open; a folder listing this old is read again.
+const LISTING_TTL_MS = 2_000;
+
+export interface RunSummary {
+  runDir: string;
+  runId: string;
+  configFile: string;
+  status: string;
+  created: string;
+  /** Module paths from run.json, known once the run started; checks IDs when there is no harvest. */
+  modules: readonly string[];
+  harvestPath: string | undefined;
+}
+
+/** What a document's runs offer: the run to read cards from, or the newest run to explain why not. */
+export interface RunChoice {
+  harvested: RunSummary | undefined;
+  newest: RunSummary | undefined;
+}
+
+export function isConfigPath(filePath: string): boolean {
+  return CONFIG_SUFFIX.test(filePath);
+}
+
+export class RunLookup {
+  private readonly listings = new Map<string, { read: number; runs: readonly RunSummary[] }>();
+  private selected: string | undefined;
+
+  constructor(private workspaceFolders: readonly string[] = []) {}
+
+  setWorkspaceFolders(folders: readonly string[]): void {
+    this.workspaceFolders = folders;
+  }
+
+  /** The run chosen in the editor, which answers for every document; undefined goes back to the default. */
+  select(runDir: string | undefined): void {
+    this.selected = runDir;
+  }
+
+  /** The runs that answer for the file at `filePath` (a config, or any other file). */
+  choose(filePath: string): RunChoice {
+    if (this.selected !== undefined) {
+      const run = readRun(this.selected);
+      return { harvested: run?.harvestPath === undefined ? undefined : run, newest: run };
+    }
+    if (isConfigPath(filePath)) {
+      const own = this.runsIn(path.join(path.dirname(filePath), RUNS_FOLDER)).filter((run) =>
+        sameConfig(run.configFile, filePath),
+      );
+      return pick(own);
+    }
+    for (const folder of this.runsFoldersAbove(filePath)) {
+      const choice = pick(this.runsIn(folder));
+      if (choice.newest !== undefined) return choice;
+    }
+    return { harvested: undefined, newest: undefined };
+  }
+
+  /** The run in `runDir`, for a request that names it. */
+  run(runDir: string): RunSummary | undefined {
+    return readRun(runDir);
+  }
+
+  private runsFoldersAbove(filePath: string): string[] {
+    const root = this.workspaceFolders.find((folder) => isInside(filePath, folder));
+    const folders: string[] = [];
+    for (let dir = path.dirname(filePath); ; dir = path.dirname(dir)) {
+      folders.push(path.join(dir, RUNS_FOLDER));
+      if (dir === root || path.dirname(dir) === dir) break;
+    }
+    if (root !== undefined) folders.push(...subfolders(root).map((dir) => path.join(dir, RUNS_FOLDER)));
+    return folders;
+  }
+
+  private runsIn(folder: string): readonly RunSummary[] {
+    const cached = this.listings.get(folder);
+    if (cached !== undefined && Date.now() - cached.read < LISTING_TTL_MS) return cached.runs;
+    const runs = subfolders(folder).flatMap((runDir) => readRun(runDir) ?? []);
+    this.listings.set(folder, { read: Date.now(), runs });
+    return runs;
+  }
+}
+
+/** The newest finished run with a harvest, and the newest run of any kind. */
+function pick(runs: readonly RunSummary[]): RunChoice {
+  const newestFirst = [...runs].sort(
+    (a, b) => b.created.localeCompare(a.created) || b.runId.localeCompare(a.runId),
+  );
+  return {
+    harvested: newestFirst.find((run) => run.status === 'done' && run.harvestPath !== undefined),
+    newest: newestFirst[0],
+  };
+}
+
+function readRun(runDir: string): RunSummary | undefined {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(readFileSync(path.join(runDir, RUN_FILE), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const harvestPath = path.join(runDir, HARVEST_FILE);
+  const modules = Array.isArray(manifest.modules) ? (manifest.modules as { path?: unknown }[]) : [];
+  return {
+    runDir,
+    runId: typeof manifest.run_id === 'string' ? manifest.run_id : path.basename(runDir),
+    configFile: typeof manifest.config_file === 'string' ? manifest.config_file : '',
+    status: typeof manifest.status === 'string' ? manifest.status : '',
+    created: typeof manifest.created === 'string' ? manifest.created : '',
+    modules: modules.flatMap((module) => (typeof module.path === 'string' ? [module.path] : [])),
+    harvestPath: existsSync(harvestPath) ? harvestPath : undefined,
+  };
+}
+
+/** The same config file, or one of the same name when the workspace was moved since the run. */
+function sameConfig(recorded: string, filePath: string): boolean {
+  return (
+    path.resolve(recorded) === path.resolve(filePath) || path.basename(recorded) === path.basename(filePath)
+  );
+}
+
+function subfolders(folder: string): string[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => path.join(folder, entry.name));
+  } catch {
+    return [];
+  }
+}
+
+function isInside(filePath: string, folder: string): boolean {
+  const relative = path.relative(folder, filePath);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
