@@ -326,19 +326,30 @@ export interface components {
       output_token_pmi: components['schemas']['PmiEntry'][];
     };
     /**
-     * ConfigErrorResponse
-     * @description 422 from `POST /runs`: the config cannot run; nothing was created.
+     * ConfigProblem
+     * @description One problem in a config, at its key.
      */
-    ConfigErrorResponse: {
+    ConfigProblem: {
       /**
-       * Error
-       * @constant
+       * Path
+       * @description Key path from the top of the file, e.g. ["modules", 2, "C"]; empty for the whole file.
        */
-      error: 'invalid_config';
-      /** Message */
+      path: (string | number)[];
+      /**
+       * Line
+       * @description 1-based line of the key; null when unknown.
+       */
+      line: number | null;
+      /**
+       * Column
+       * @description 1-based column of the key; null when unknown.
+       */
+      column: number | null;
+      /**
+       * Message
+       * @description What is wrong and what was expected.
+       */
       message: string;
-      /** Problems */
-      problems: components['schemas']['paramlens__serve__jobs__models__ConfigProblem'][];
     };
     /**
      * ConfigRequest
@@ -472,7 +483,7 @@ export interface components {
        * Problems
        * @description `invalid_config` only: every problem in the config.
        */
-      problems?: components['schemas']['paramlens__serve__models__ConfigProblem'][] | null;
+      problems?: components['schemas']['ConfigProblem'][] | null;
     };
     /**
      * GraphSummary
@@ -769,12 +780,12 @@ export interface components {
        * Errors
        * @description Problems that make the config invalid.
        */
-      errors: components['schemas']['paramlens__serve__models__ConfigProblem'][];
+      errors: components['schemas']['ConfigProblem'][];
       /**
        * Warnings
        * @description Problems that leave it valid but block running it (e.g. a missing file).
        */
-      warnings: components['schemas']['paramlens__serve__models__ConfigProblem'][];
+      warnings: components['schemas']['ConfigProblem'][];
       /**
        * Notes
        * @description Information, e.g. reference keys that were ignored.
@@ -814,47 +825,6 @@ export interface components {
        * @description Version of the Python interpreter.
        */
       python_version: string;
-    };
-    /**
-     * ConfigProblem
-     * @description One problem in a config: its key path (e.g. `training.lr`), 1-based line and column
-     *     (null when unknown), and what was expected.
-     */
-    paramlens__serve__jobs__models__ConfigProblem: {
-      /** Path */
-      path: string;
-      /** Line */
-      line: number | null;
-      /** Column */
-      column: number | null;
-      /** Message */
-      message: string;
-    };
-    /**
-     * ConfigProblem
-     * @description One problem in a config, at its key.
-     */
-    paramlens__serve__models__ConfigProblem: {
-      /**
-       * Path
-       * @description Key path from the top of the file, e.g. ["modules", 2, "C"]; empty for the whole file.
-       */
-      path: (string | number)[];
-      /**
-       * Line
-       * @description 1-based line of the key; null when unknown.
-       */
-      line: number | null;
-      /**
-       * Column
-       * @description 1-based column of the key; null when unknown.
-       */
-      column: number | null;
-      /**
-       * Message
-       * @description What is wrong and what was expected.
-       */
-      message: string;
     };
   };
   responses: never;
@@ -1180,7 +1150,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ConfigErrorResponse'];
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };

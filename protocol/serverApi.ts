@@ -29,7 +29,7 @@ export type DevicesResponse = Schemas['DevicesResponse'];
 /** Body of `POST /validate` and `POST /modules`: a config's YAML text and its file path. */
 export type ConfigRequest = Schemas['ConfigRequest'];
 /** One problem in a config, at its key path, line and column. */
-export type ConfigProblem = Schemas['paramlens__serve__models__ConfigProblem'];
+export type ConfigProblem = Schemas['ConfigProblem'];
 /** `POST /validate`. */
 export type ValidateResponse = Schemas['ValidateResponse'];
 /** One module of a target, with its shape and source location. */

@@ -72,13 +72,31 @@ def test_a_bad_config_is_422_with_key_path_and_line(server: ServerProcess, runs_
     assert answer["error"] == "invalid_config"
     assert answer["problems"] == [
         {
-            "path": "training.lr",
+            "path": ["training", "lr"],
             "line": lr_line,
             "column": 7,
             "message": "must be a number, got 'fast'",
         }
     ]
-    assert f"toy.decomp.yaml:{lr_line}:7: training.lr: must be a number" in answer["message"]
+    assert sorted(runs_root.iterdir()) == before
+
+
+def test_a_config_naming_a_missing_file_is_422_and_creates_nothing(
+    server: ServerProcess, runs_root: Path
+) -> None:
+    config = run_config(steps=10)
+    config["target"] = {"custom": {"class": "torch.nn:Linear", "weights": "missing.safetensors"}}
+    config["output_loss"] = "mse"
+    text = yaml.safe_dump(config, sort_keys=False)
+    body = {"config": text, "config_path": str(_config_path(runs_root))}
+    before = sorted(runs_root.iterdir())
+
+    response = request(server, "POST", "/runs", json=body)
+
+    assert response.status_code == 422
+    answer = response.json()
+    assert answer["error"] == "invalid_config"
+    assert [problem["path"] for problem in answer["problems"]] == [["target", "custom", "weights"]]
     assert sorted(runs_root.iterdir()) == before
 
 

@@ -44,3 +44,14 @@ def require_valid(request: ConfigRequest) -> LoadedConfig:
         return load_request(request)
     except ConfigValidationError as error:
         raise ConfigRejected(problems(error.errors)) from None
+
+
+def require_runnable(request: ConfigRequest) -> LoadedConfig:
+    """`require_valid`, also answering 422 `invalid_config` when something the config names
+    is missing (its warnings): a run must not start with any."""
+    loaded = require_valid(request)
+    try:
+        loaded.check_runnable()
+    except ConfigValidationError as error:
+        raise ConfigRejected(problems(error.errors)) from None
+    return loaded

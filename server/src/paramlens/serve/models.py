@@ -25,7 +25,8 @@ __all__ = [
 ]
 
 # A config is a few kilobytes; the request body limit bounds it anyway.
-_MAX_CONFIG_CHARS = 1_000_000
+MAX_CONFIG_CHARS = 1_000_000
+MAX_PATH_CHARS = 4096
 
 
 class ServerHandshake(BaseModel):
@@ -79,10 +80,10 @@ class DevicesResponse(BaseModel):
 class ConfigRequest(BaseModel):
     """A decomposition config as the editor holds it, saved or not."""
 
-    text: str = Field(max_length=_MAX_CONFIG_CHARS, description="The YAML text of the config.")
+    text: str = Field(max_length=MAX_CONFIG_CHARS, description="The YAML text of the config.")
     path: str | None = Field(
         default=None,
-        max_length=4096,
+        max_length=MAX_PATH_CHARS,
         description="The config's file path on the server's machine; its relative paths "
         "(weights, data) start at the file's folder. Null: the server's working directory.",
     )

@@ -11,16 +11,13 @@ from pathlib import Path as FilePath
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request, Response, status
-from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from paramlens.config import ConfigValidationError, LoadedConfig, load_config_text
 from paramlens.serve import events_routes
+from paramlens.serve.config_request import require_runnable
 from paramlens.serve.jobs.kinds import ANALYSIS_KINDS, JOB_KINDS
 from paramlens.serve.jobs.manager import JobConflict, JobManager, RunRecord
 from paramlens.serve.jobs.models import (
-    ConfigErrorResponse,
-    ConfigProblem,
     CreateRunRequest,
     JobInfo,
     RunInfo,
@@ -28,6 +25,7 @@ from paramlens.serve.jobs.models import (
     StartJobRequest,
 )
 from paramlens.serve.jobs.settings import JobSettings
+from paramlens.serve.models import ConfigRequest, ErrorResponse
 from paramlens.serve.run_paths import RUN_ID_PATTERN, UnknownRun
 
 
@@ -101,31 +99,13 @@ def _current(jobs: JobManager, record: RunRecord) -> RunInfo:
     return run_info(record)
 
 
-def _config_error(error: ConfigValidationError) -> JSONResponse:
-    body = ConfigErrorResponse(
-        error="invalid_config",
-        message=str(error),
-        problems=[
-            ConfigProblem(path=e.path, line=e.line, column=e.column, message=e.message)
-            for e in error.errors
-        ],
-    )
-    return JSONResponse(body.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_ENTITY)
-
-
-def _load(request: CreateRunRequest, config_path: FilePath) -> LoadedConfig:
-    loaded = load_config_text(request.config, source=str(config_path), base_dir=config_path.parent)
-    loaded.check_runnable()
-    return loaded
-
-
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=RunInfo,
-    responses={422: {"model": ConfigErrorResponse, "description": "The config cannot run."}},
+    responses={422: {"model": ErrorResponse, "description": "The config cannot run."}},
 )
-async def create_run(body: CreateRunRequest, jobs: Manager) -> RunInfo | JSONResponse:
+async def create_run(body: CreateRunRequest, jobs: Manager) -> RunInfo:
     """Create a run directory from the config and queue it to train on the config's device."""
     config_path = FilePath(body.config_path)
     if not config_path.is_absolute():
@@ -133,10 +113,8 @@ async def create_run(body: CreateRunRequest, jobs: Manager) -> RunInfo | JSONRes
             status.HTTP_422_UNPROCESSABLE_ENTITY,
             f"config_path must be an absolute path, got {body.config_path!r}",
         )
-    try:
-        loaded = await asyncio.to_thread(_load, body, config_path)
-    except ConfigValidationError as error:
-        return _config_error(error)
+    config = ConfigRequest(text=body.config, path=body.config_path)
+    loaded = await asyncio.to_thread(require_runnable, config)
     record = await jobs.create(config_path, loaded, body.config, body.device)
     return run_info(record)
 

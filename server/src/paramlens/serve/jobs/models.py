@@ -5,6 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from paramlens.runs.manifest import Status
+from paramlens.serve.models import MAX_CONFIG_CHARS, MAX_PATH_CHARS
 
 DEVICE_PATTERN = r"^(auto|cpu|cuda(:[0-9]+)?)$"
 
@@ -14,13 +15,17 @@ class CreateRunRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    config: str = Field(description="The config's YAML text, as the editor has it (saved or not).")
+    config: str = Field(
+        max_length=MAX_CONFIG_CHARS,
+        description="The config's YAML text, as the editor has it (saved or not).",
+    )
     config_path: str = Field(
+        max_length=MAX_PATH_CHARS,
         description=(
             "Absolute path of the config file on the server's machine. Relative paths in the "
             "config (data, weights, tokenizer) resolve against its folder, and its name starts "
             "the run ID. The file itself is not read."
-        )
+        ),
     )
     device: str | None = Field(
         default=None,
@@ -42,24 +47,6 @@ class StartJobRequest(BaseModel):
             '(e.g. {"batches": 4, "top_k": 10} for harvest).'
         ),
     )
-
-
-class ConfigProblem(BaseModel):
-    """One problem in a config: its key path (e.g. `training.lr`), 1-based line and column
-    (null when unknown), and what was expected."""
-
-    path: str
-    line: int | None
-    column: int | None
-    message: str
-
-
-class ConfigErrorResponse(BaseModel):
-    """422 from `POST /runs`: the config cannot run; nothing was created."""
-
-    error: Literal["invalid_config"]
-    message: str
-    problems: list[ConfigProblem]
 
 
 class JobInfo(BaseModel):
