@@ -3,8 +3,11 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { GraphViewToHost } from '../protocol/webviewMessages';
 import type { ParamLensApi } from './api';
 import { registerComponentCommands } from './componentCommands';
+import { registerConfigValidation } from './configValidation';
+import { registerDecompositionCommands } from './decompositionCommands';
 import { GraphPanels } from './graphPanels';
 import { startLanguageClient } from './languageClient';
+import { registerModuleListing } from './moduleListing';
 import { chooseGraphFile } from './openGraphCommand';
 import { ServerStatusBar } from './serverStatusBar';
 import { ServerSupervisor } from './serverSupervisor';
@@ -35,10 +38,15 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => supervisor.restart()),
     ...registerComponentCommands(() => languageClient, graphPanels),
+    ...registerDecompositionCommands(graphPanels),
   );
 
   supervisor.restart();
-  const clientReady = startLanguageClient(context, languageLog).then((client) => {
+  const runningServer = () => supervisor.runningServer();
+  const clientReady = startLanguageClient(context, languageLog, (client) => [
+    registerModuleListing(client, context.storageUri, runningServer, languageLog),
+    registerConfigValidation(client, runningServer, languageLog),
+  ]).then((client) => {
     languageClient = client;
   });
   clientReady.catch((error: Error) => {

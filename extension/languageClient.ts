@@ -26,10 +26,14 @@ export const ID_HOVER_SELECTOR = [
   { language: 'markdown', scheme: 'vscode-notebook-cell' },
 ];
 
-/** Starts the language server (`dist/languageServer.js`) as a Node child over ipc. */
+/**
+ * Starts the language server (`dist/languageServer.js`) as a Node child over ipc. `beforeStart` registers
+ * the handlers of requests the server sends, which it may send as soon as the first document opens.
+ */
 export async function startLanguageClient(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
+  beforeStart: (client: LanguageClient) => vscode.Disposable[],
 ): Promise<LanguageClient> {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageServer.js').fsPath;
   const serverOptions: ServerOptions = {
@@ -45,6 +49,7 @@ export async function startLanguageClient(
     },
   };
   const client = new LanguageClient('paramlens', 'ParamLens Language Server', serverOptions, clientOptions);
+  context.subscriptions.push(...beforeStart(client));
   await client.start();
   return client;
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { HealthResponse } from '../protocol/serverApi';
-import { DecompositionServer } from './decompositionServer';
+import { DecompositionServer, type RunningServer } from './decompositionServer';
 import { resolvePythonInterpreter } from './pythonInterpreter';
 import type { ServerStatusBar } from './serverStatusBar';
 
@@ -12,6 +12,7 @@ import type { ServerStatusBar } from './serverStatusBar';
 export class ServerSupervisor implements vscode.Disposable {
   private current: DecompositionServer | undefined;
   private health: Promise<HealthResponse> = rejected('The server has not been started.');
+  private running: Promise<RunningServer | undefined> = Promise.resolve(undefined);
 
   constructor(
     private readonly serverPackageDir: string,
@@ -24,12 +25,18 @@ export class ServerSupervisor implements vscode.Disposable {
     return this.health;
   }
 
+  /** The current server once it is ready; undefined when none was started or it failed. Starts nothing. */
+  runningServer(): Promise<RunningServer | undefined> {
+    return this.running;
+  }
+
   restart(): void {
     this.current?.dispose();
     this.current = undefined;
     if (!vscode.workspace.isTrusted) {
       this.statusBar.untrusted();
       this.health = rejected('The workspace is not trusted.');
+      this.running = Promise.resolve(undefined);
       return;
     }
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -40,7 +47,9 @@ export class ServerSupervisor implements vscode.Disposable {
       if (this.current === server)
         this.statusBar.failed('it exited; run "ParamLens: Restart Decomposition Server"');
     });
-    this.health = server.start().then(({ health }) => health);
+    const started = server.start();
+    this.health = started.then(({ health }) => health);
+    this.running = started.catch(() => undefined);
     this.health.then(
       (health) => {
         if (this.current === server) this.statusBar.ready(health);

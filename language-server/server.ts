@@ -8,9 +8,16 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  MODULE_LISTING_REQUEST,
+  type ModuleListingParams,
+  type ModuleListingResult,
+} from '../protocol/lspRequests';
 import { ParsedYamlCache } from './documents';
+import { registerCodeLens } from './handlers/codeLens';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
 import { registerComponentCards } from './handlers/componentCards';
+import { registerDefinition } from './handlers/definition';
 import { registerDiagnostics } from './handlers/diagnostics';
 import { registerHover } from './handlers/hover';
 import { registerInference } from './handlers/inference';
@@ -18,6 +25,7 @@ import { InferenceSessions } from './inference/inferenceSessions';
 import { reportUncaughtErrors, routeConsoleToConnection } from './logging';
 import { HarvestCards } from './runs/harvestCards';
 import { HarvestHandles } from './runs/harvestHandles';
+import { ModelFactsSource } from './runs/modelFactsSource';
 import { RunLookup } from './runs/runLookup';
 
 // The transport comes from argv: `--node-ipc` when the extension starts the server, `--stdio` in tests.
@@ -31,6 +39,9 @@ documents.onDidClose(({ document }) => parsedYaml.evict(document.uri));
 const runs = new RunLookup();
 const harvests = new HarvestHandles();
 const cards = new HarvestCards(runs, harvests);
+const models = new ModelFactsSource(runs, harvests, (params: ModuleListingParams) =>
+  connection.sendRequest<ModuleListingResult>(MODULE_LISTING_REQUEST, params),
+);
 connection.onShutdown(() => harvests.dispose());
 // Also on an exit without shutdown (the client died): closing removes each database's lock directory.
 process.on('exit', () => harvests.dispose());
@@ -43,14 +54,18 @@ connection.onInitialize(({ workspaceFolders }) => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
       hoverProvider: true,
+      definitionProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'ParamLens' },
   };
 });
 
-registerDiagnostics(connection, documents, parsedYaml);
-registerCompletion(connection, documents, parsedYaml);
-registerHover(connection, documents, parsedYaml, cards);
+registerDiagnostics(connection, documents, parsedYaml, models);
+registerCompletion(connection, documents, parsedYaml, models);
+registerHover(connection, documents, parsedYaml, cards, models);
+registerDefinition(connection, documents, parsedYaml, models);
+registerCodeLens(connection, documents, parsedYaml, runs);
 registerInference(connection, new InferenceSessions());
 registerComponentCards(connection, cards, runs);
 

@@ -1,9 +1,11 @@
 /**
  * Custom messages between the extension and the ParamLens language server, beside the standard LSP ones.
  * Each method is a name plus its parameter and result types; the extension sends them with
- * `client.sendRequest` / `client.sendNotification`, the server answers with `connection.onRequest`.
+ * `client.sendRequest` / `client.sendNotification`, the server answers with `connection.onRequest`; requests
+ * marked server → extension go the other way (`connection.sendRequest`, `client.onRequest`).
  * Documented in docs/language-server.md ("Custom requests").
  */
+import type { ModuleListing, ValidateResponse } from './serverApi';
 
 // ---- Subcomponent cards from a run's harvest (harvest.sqlite) ----
 
@@ -169,4 +171,63 @@ export interface Prediction {
   token: string;
   id: number;
   prob: number;
+}
+
+// ---- The target model's modules, and checks that need the engine ----
+
+/**
+ * Request, server → extension: the module listing of a config's target (`modules.json`, docs/formats.md)
+ * when no run of the config has one: from the extension's cache, else the running decomposition server's
+ * `POST /modules`; null when neither has it. The server asks again when the config's target changes.
+ */
+export const MODULE_LISTING_REQUEST = 'paramlens/moduleListing';
+
+export interface ModuleListingParams {
+  configUri: string;
+  /** The config's text to send to `POST /modules` (its `analysis` section left out, which the listing ignores). */
+  text: string;
+  /** Names the target section (its folder and content), under which the extension caches the answer. */
+  targetKey: string;
+}
+
+export type ModuleListingResult = ModuleListing | null;
+
+/**
+ * Request, server → extension: a reference-format config (goodfire-ai/spd) checked by the decomposition
+ * server's `POST /validate`, through the same translation a run uses; null when no server runs.
+ */
+export const VALIDATE_CONFIG_REQUEST = 'paramlens/validateConfig';
+
+export interface ValidateConfigParams {
+  uri: string;
+  text: string;
+}
+
+export type ValidateConfigResult = ValidateResponse | null;
+
+// ---- Commands of the code lenses on configs ----
+
+/** Trains a decomposition of the config (`paramlens decompose CONFIG`) in a terminal task. */
+export const RUN_DECOMPOSITION_COMMAND = 'paramlens.runDecomposition';
+/** Reveals the newest run's run.json, or says the config has no run. */
+export const OPEN_LATEST_RUN_COMMAND = 'paramlens.openLatestRun';
+/** Opens a prompt's attribution graph of the newest run, or offers to compute it. */
+export const OPEN_PROMPT_GRAPH_COMMAND = 'paramlens.openPromptGraph';
+
+export interface RunDecompositionArgs {
+  configUri: string;
+}
+
+export interface OpenLatestRunArgs {
+  configUri: string;
+  /** The newest run of the config when the lens was made; null when it had none. */
+  runDir: string | null;
+}
+
+export interface OpenPromptGraphArgs {
+  configUri: string;
+  runDir: string | null;
+  prompt: string;
+  /** The graph's id, as `paramlens graph` names it: the prompt's `name`, else a slug of the prompt. */
+  graphId: string;
 }

@@ -18,6 +18,12 @@ export interface HarvestModule {
   C: number;
 }
 
+/** Alive subcomponents of one module, out of the subcomponents the harvest has rows for. */
+export interface AliveCount {
+  alive: number;
+  total: number;
+}
+
 export interface HarvestComponent {
   density: number;
   meanCi: number;
@@ -42,6 +48,8 @@ export class HarvestDatabase {
   // Decoded tokens, kept for the life of the handle: examples of one run share most of their vocabulary.
   private readonly vocab = new Map<number, string>();
   private modulesList: readonly HarvestModule[] | undefined;
+  private aliveByModule: ReadonlyMap<string, AliveCount> | undefined;
+  private deadList: ReadonlySet<string> | undefined;
 
   private constructor(
     private readonly file: SqliteFile,
@@ -68,6 +76,28 @@ export class HarvestDatabase {
       'SELECT module, C FROM modules ORDER BY module_order',
     );
     return this.modulesList;
+  }
+
+  /** Alive and total subcomponents per module; one pass over `components`, kept while the handle is open. */
+  async aliveCounts(): Promise<ReadonlyMap<string, AliveCount>> {
+    this.aliveByModule ??= new Map(
+      (
+        await this.file.all(
+          'SELECT module, SUM(alive) AS alive, COUNT(*) AS total FROM components GROUP BY module',
+        )
+      ).map((row) => [String(row.module), { alive: Number(row.alive), total: Number(row.total) }]),
+    );
+    return this.aliveByModule;
+  }
+
+  /** Every dead subcomponent (`alive = 0`), as `module:index`. */
+  async deadComponents(): Promise<ReadonlySet<string>> {
+    this.deadList ??= new Set(
+      (await this.file.all('SELECT module, component FROM components WHERE alive = 0')).map(
+        (row) => `${String(row.module)}:${Number(row.component)}`,
+      ),
+    );
+    return this.deadList;
   }
 
   async component(module: string, component: number): Promise<HarvestComponent | undefined> {

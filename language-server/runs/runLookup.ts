@@ -7,6 +7,7 @@ import { HARVEST_FILE } from './harvestDatabase';
 
 const RUNS_FOLDER = 'runs';
 const RUN_FILE = 'run.json';
+export const LISTING_FILE = 'modules.json';
 const CONFIG_SUFFIX = /\.decomp\.ya?ml$/;
 // Runs appear and finish while the editor is open; a folder listing this old is read again.
 const LISTING_TTL_MS = 2_000;
@@ -20,6 +21,12 @@ export interface RunSummary {
   /** Module paths from run.json, known once the run started; checks IDs when there is no harvest. */
   modules: readonly string[];
   harvestPath: string | undefined;
+  /** The run's `modules.json`, written when training starts. */
+  listingPath: string | undefined;
+  /** The `target` section of the run's resolved config, to tell whether its listing fits a config's target. */
+  target: unknown;
+  /** Alive subcomponents per module at the run's latest evaluation (`summary.eval.alive`). */
+  evalAlive: Readonly<Record<string, number>> | undefined;
 }
 
 /** What a document's runs offer: the run to read cards from, or the newest run to explain why not. */
@@ -53,17 +60,22 @@ export class RunLookup {
       const run = readRun(this.selected);
       return { harvested: run?.harvestPath === undefined ? undefined : run, newest: run };
     }
+    return pick(this.runsOf(filePath));
+  }
+
+  /** A config's own runs, or the runs nearest any other file, newest first; the selected run is ignored. */
+  runsOf(filePath: string): readonly RunSummary[] {
     if (isConfigPath(filePath)) {
       const own = this.runsIn(path.join(path.dirname(filePath), RUNS_FOLDER)).filter((run) =>
         sameConfig(run.configFile, filePath),
       );
-      return pick(own);
+      return newestFirst(own);
     }
     for (const folder of this.runsFoldersAbove(filePath)) {
-      const choice = pick(this.runsIn(folder));
-      if (choice.newest !== undefined) return choice;
+      const runs = this.runsIn(folder);
+      if (runs.length > 0) return newestFirst(runs);
     }
-    return { harvested: undefined, newest: undefined };
+    return [];
   }
 
   /** The run in `runDir`, for a request that names it. */
@@ -91,15 +103,16 @@ export class RunLookup {
   }
 }
 
-/** The newest finished run with a harvest, and the newest run of any kind. */
+/** The newest finished run with a harvest, and the newest run of any kind, from runs newest first. */
 function pick(runs: readonly RunSummary[]): RunChoice {
-  const newestFirst = [...runs].sort(
-    (a, b) => b.created.localeCompare(a.created) || b.runId.localeCompare(a.runId),
-  );
   return {
-    harvested: newestFirst.find((run) => run.status === 'done' && run.harvestPath !== undefined),
-    newest: newestFirst[0],
+    harvested: runs.find((run) => run.status === 'done' && run.harvestPath !== undefined),
+    newest: runs[0],
   };
+}
+
+function newestFirst(runs: readonly RunSummary[]): RunSummary[] {
+  return [...runs].sort((a, b) => b.created.localeCompare(a.created) || b.runId.localeCompare(a.runId));
 }
 
 function readRun(runDir: string): RunSummary | undefined {
@@ -110,6 +123,10 @@ function readRun(runDir: string): RunSummary | undefined {
     return undefined;
   }
   const harvestPath = path.join(runDir, HARVEST_FILE);
+  const listingPath = path.join(runDir, LISTING_FILE);
+  const config = isRecord(manifest.config) ? manifest.config : {};
+  const summary = isRecord(manifest.summary) ? manifest.summary : {};
+  const evaluation = isRecord(summary.eval) ? summary.eval : {};
   const modules = Array.isArray(manifest.modules) ? (manifest.modules as { path?: unknown }[]) : [];
   return {
     runDir,
@@ -119,7 +136,20 @@ function readRun(runDir: string): RunSummary | undefined {
     created: typeof manifest.created === 'string' ? manifest.created : '',
     modules: modules.flatMap((module) => (typeof module.path === 'string' ? [module.path] : [])),
     harvestPath: existsSync(harvestPath) ? harvestPath : undefined,
+    listingPath: existsSync(listingPath) ? listingPath : undefined,
+    target: config.target,
+    evalAlive: isRecord(evaluation.alive) ? numbersOf(evaluation.alive) : undefined,
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function numbersOf(record: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(record).flatMap(([key, value]) => (typeof value === 'number' ? [[key, value]] : [])),
+  );
 }
 
 /** The same config file, or one of the same name when the workspace was moved since the run. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import * as esbuild from 'esbuild';
 import {
   CompletionRequest,
   createMessageConnection,
+  DefinitionRequest,
   DiagnosticSeverity,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
@@ -24,11 +25,14 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   TextDocumentSyncKind,
+  type CompletionItem,
   type MarkupContent,
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { writeHarvest, writeRunJson } from '../../bench/harvestStore';
+import { MODULE_LISTING_REQUEST, type ModuleListingParams } from '../../protocol/lspRequests';
+import { MODEL_SOURCE, TINY_LISTING } from './testUtils/moduleListing';
 
 const repositoryRoot = path.resolve(__dirname, '../..');
 const uri = 'file:///work/tiny.decomp.yaml';
@@ -273,6 +277,83 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
       'logging',
       'analysis',
     ]);
+  });
+
+  test('answers module-path completion and definition from a run’s modules.json', async () => {
+    const configPath = path.join(workspace, 'models', 'tiny.decomp.yaml');
+    const runDir = path.join(workspace, 'models', 'runs', 'tiny-20260102-000000-bbbb');
+    writeRunJson(runDir, {
+      run_id: 'tiny-20260102-000000-bbbb',
+      status: 'running',
+      created: '2026-01-02T00:00:00Z',
+      config_file: configPath,
+      config: { target: { builtin: 'tiny_llama', huggingface: null, custom: null } },
+      modules: [],
+    });
+    await writeFile(path.join(runDir, 'modules.json'), JSON.stringify(TINY_LISTING));
+    const configUri = pathToFileURL(configPath).toString();
+    const text =
+      'method: vpd\ntarget:\n  builtin: tiny_llama\nmodules:\n  - pattern: h.*.mlp.c_fc\n    C: 8\n  - pattern: h.1.\n';
+    const diagnostics = nextDiagnostics();
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: configUri, languageId: 'yaml', version: 1, text },
+    });
+    await diagnostics;
+    const completion = await connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri: configUri },
+      position: { line: 6, character: 16 },
+    });
+    const items: CompletionItem[] = Array.isArray(completion) ? completion : (completion?.items ?? []);
+    const byLabel = new Map(items.map((item) => [item.label, item.detail]));
+    assert.equal(byLabel.get('h.*.mlp.down_proj'), '2 modules · linear 512 → 128');
+    assert.equal(byLabel.get('h.1.mlp.down_proj'), 'linear 512 → 128');
+    const definition = await connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: configUri },
+      position: { line: 4, character: 15 },
+    });
+    assert.deepEqual(definition, [
+      {
+        uri: pathToFileURL(MODEL_SOURCE).toString(),
+        range: { start: { line: 95, character: 0 }, end: { line: 95, character: 0 } },
+      },
+    ]);
+    const cleared = nextDiagnostics();
+    await connection.sendNotification(DidCloseTextDocumentNotification.type, {
+      textDocument: { uri: configUri },
+    });
+    await cleared;
+  });
+
+  test('asks the client for the listing of a config with no run, and checks patterns with it', async () => {
+    const configUri = pathToFileURL(path.join(workspace, 'fresh.decomp.yaml')).toString();
+    const asked: ModuleListingParams[] = [];
+    const handler = connection.onRequest(MODULE_LISTING_REQUEST, (params: ModuleListingParams) => {
+      asked.push(params);
+      return params.configUri === configUri ? TINY_LISTING : null;
+    });
+    const text = 'method: vpd\ntarget:\n  builtin: tiny_llama\nmodules:\n  - pattern: h.*.mlp.fc\n    C: 8\n';
+    const patternProblem = new Promise<PublishDiagnosticsParams>((resolve) => {
+      const subscription = connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+        if (!params.diagnostics.some((diagnostic) => diagnostic.code === 'PATTERN_MATCHES_NOTHING')) return;
+        subscription.dispose();
+        resolve(params);
+      });
+    });
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: configUri, languageId: 'yaml', version: 1, text },
+    });
+    const published = await patternProblem;
+    const problem = published.diagnostics.find((diagnostic) => diagnostic.code === 'PATTERN_MATCHES_NOTHING');
+    assert.deepEqual(problem?.range, { start: { line: 4, character: 13 }, end: { line: 4, character: 23 } });
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0]?.configUri, configUri);
+    assert.match(asked[0]?.targetKey ?? '', /^[0-9a-f]{32}$/);
+    handler.dispose();
+    const cleared = nextDiagnostics();
+    await connection.sendNotification(DidCloseTextDocumentNotification.type, {
+      textDocument: { uri: configUri },
+    });
+    await cleared;
   });
 
   test('clears diagnostics when the document closes', async () => {
