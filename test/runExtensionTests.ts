@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchChromium, openWorkbench } from './support/chromium';
 import { startCodeServer, workbenchUrl } from './support/codeServer';
+import { addHarvestedRun, HARVESTED_RUN_ENV } from './support/harvestedRun';
 import { repoRoot, resultsDir, testPythonPath } from './support/paths';
 import { waitFor } from './support/poll';
 import { printTestReport, readTestReport } from './support/testReport';
@@ -25,7 +26,12 @@ function requireBuild(): void {
   }
 }
 
-async function runUnderElectron(workspace: string, reportPath: string): Promise<void> {
+/** `env` reaches the extension host, where the suite reads it. */
+async function runUnderElectron(
+  workspace: string,
+  reportPath: string,
+  env: Record<string, string>,
+): Promise<void> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'paramlens-vscode-'));
   const userDataDir = path.join(profile, 'user-data');
   writeUserSettings(userDataDir, testPythonPath);
@@ -39,7 +45,7 @@ async function runUnderElectron(workspace: string, reportPath: string): Promise<
         `--user-data-dir=${userDataDir}`,
         `--extensions-dir=${path.join(profile, 'extensions')}`,
       ],
-      extensionTestsEnv: { PARAMLENS_TEST_REPORT: reportPath },
+      extensionTestsEnv: env,
     });
   } catch (error) {
     // A failing test makes VS Code exit non-zero; the report says which. Without one, this is the cause.
@@ -49,8 +55,12 @@ async function runUnderElectron(workspace: string, reportPath: string): Promise<
   }
 }
 
-async function runUnderCodeServer(workspace: string, reportPath: string): Promise<void> {
-  const server = await startCodeServer({ name: TIER, env: { PARAMLENS_TEST_REPORT: reportPath } });
+async function runUnderCodeServer(
+  workspace: string,
+  reportPath: string,
+  env: Record<string, string>,
+): Promise<void> {
+  const server = await startCodeServer({ name: TIER, env });
   const browser = await launchChromium();
   try {
     const url = workbenchUrl(server, {
@@ -81,8 +91,12 @@ async function main(): Promise<number> {
   const workspace = copyExamplesWorkspace();
   const started = Date.now();
   try {
-    if (process.env.PARAMLENS_TEST_ELECTRON === '1') await runUnderElectron(workspace, reportPath);
-    else await runUnderCodeServer(workspace, reportPath);
+    const env = {
+      PARAMLENS_TEST_REPORT: reportPath,
+      [HARVESTED_RUN_ENV]: JSON.stringify(addHarvestedRun(workspace)),
+    };
+    if (process.env.PARAMLENS_TEST_ELECTRON === '1') await runUnderElectron(workspace, reportPath, env);
+    else await runUnderCodeServer(workspace, reportPath, env);
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });
   }

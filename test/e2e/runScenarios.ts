@@ -3,10 +3,14 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, openWorkbench } from '../support/chromium';
 import { startCodeServer, workbenchUrl } from '../support/codeServer';
+import { addHarvestedRun } from '../support/harvestedRun';
 import { repoRoot, resultsDir } from '../support/paths';
 import { copyExamplesWorkspace } from '../support/workspace';
+import { cardConfigScenario, cardPythonScenario } from './cardScenarios';
+import { misspeltKeyScenario, moduleCompletionScenario } from './configEditScenarios';
 import { diagnosticScenario } from './diagnosticScenario';
 import { graphScenario } from './graphScenario';
+import type { ScenarioContext } from './scenarioContext';
 import { serverStatusScenario } from './serverStatusScenario';
 
 // UI scenarios in a real VS Code (code-server, driven by Chromium) with the extension loaded from
@@ -15,13 +19,17 @@ import { serverStatusScenario } from './serverStatusScenario';
 interface Scenario {
   name: string;
   timeoutMs: number;
-  run: (page: Page) => Promise<void>;
+  run: (page: Page, context: ScenarioContext) => Promise<void>;
 }
 
 const scenarios: Scenario[] = [
   { name: 'server-status', timeoutMs: 100_000, run: serverStatusScenario },
   { name: 'diagnostic', timeoutMs: 120_000, run: diagnosticScenario },
   { name: 'graph', timeoutMs: 120_000, run: graphScenario },
+  { name: 'card-config', timeoutMs: 120_000, run: cardConfigScenario },
+  { name: 'card-python', timeoutMs: 60_000, run: cardPythonScenario },
+  { name: 'module-completion', timeoutMs: 90_000, run: moduleCompletionScenario },
+  { name: 'misspelt-key', timeoutMs: 90_000, run: misspeltKeyScenario },
 ];
 
 /** Rejects once `timeoutMs` has passed, so one stuck scenario cannot hold up the others. */
@@ -37,12 +45,12 @@ function deadline(scenario: Scenario): { expired: Promise<never>; cancel: () => 
 }
 
 /** Runs one scenario; on failure keeps a screenshot of what the page showed. */
-async function runScenario(page: Page, scenario: Scenario): Promise<boolean> {
+async function runScenario(page: Page, scenario: Scenario, context: ScenarioContext): Promise<boolean> {
   const started = Date.now();
   console.log(`  ${scenario.name}`);
   const { expired, cancel } = deadline(scenario);
   try {
-    await Promise.race([scenario.run(page), expired]);
+    await Promise.race([scenario.run(page, context), expired]);
     console.log(`  ✓ ${scenario.name} (${Date.now() - started} ms)`);
     return true;
   } catch (error) {
@@ -63,6 +71,7 @@ async function main(): Promise<number> {
     throw new Error('dist/extension.js is missing: run `npm run build` first');
   }
   const workspace = copyExamplesWorkspace();
+  const context: ScenarioContext = { workspace, harvestedRun: addHarvestedRun(workspace) };
   // Typed quotes must stay unclosed: the diagnostic scenario types an unterminated string.
   const server = await startCodeServer({ name: 'e2e', settings: { 'editor.autoClosingQuotes': 'never' } });
   const browser = await launchChromium();
@@ -71,7 +80,7 @@ async function main(): Promise<number> {
     const url = workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repoRoot });
     const page = await openWorkbench(browser, url, 'e2e');
     page.setDefaultTimeout(30_000);
-    for (const scenario of scenarios) if (await runScenario(page, scenario)) passed++;
+    for (const scenario of scenarios) if (await runScenario(page, scenario, context)) passed++;
   } finally {
     await browser.close();
     await server.stop();

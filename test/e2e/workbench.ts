@@ -1,16 +1,20 @@
 import type { Frame, Locator, Page } from 'playwright-core';
 import { waitFor } from '../support/poll';
 
-/** The quick input (Quick Open, command palette) row whose label contains `text`. */
-function quickInputRow(page: Page, text: string): Locator {
-  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+/**
+ * The focused quick input (Quick Open, command palette) row, once its label contains `text`: the row
+ * Enter picks. Quick Open lists recently opened files before it filters, so a matching row can be on
+ * screen while another one is still focused.
+ */
+function focusedQuickInputRow(page: Page, text: string): Locator {
+  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: text });
 }
 
 /** Types into the quick input once it is open, then picks the matching row. */
 async function pickInQuickInput(page: Page, text: string): Promise<void> {
   await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible' });
   await page.keyboard.type(text);
-  await quickInputRow(page, text).waitFor({ state: 'visible' });
+  await focusedQuickInputRow(page, text).waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
 }
 
@@ -55,5 +59,64 @@ export async function findFrame(page: Page, selector: string, timeoutMs: number)
       return undefined;
     },
     { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/** Moves the cursor to a 1-based line with Go to Line (`Ctrl+G`), which also scrolls it into view. */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible' });
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/**
+ * Points the mouse at the middle of `text` in the editor's visible lines. Monaco splits a line into one
+ * span per token, so the innermost span holding the text is measured and the text's middle found in it
+ * (the editor font is monospaced).
+ */
+export async function pointAt(page: Page, editor: Locator, text: string): Promise<void> {
+  const span = editor.locator('.view-line span span', { hasText: text }).last();
+  const box = await span.boundingBox();
+  const content = await span.textContent();
+  if (box === null || content === null) throw new Error(`"${text}" is not on screen`);
+  // Monaco renders spaces as non-breaking ones; they are one character wide all the same.
+  const middle = content.indexOf(text) + text.length / 2;
+  await page.mouse.move(box.x + (box.width * middle) / content.length, box.y + box.height / 2);
+}
+
+/** The hover widget once it shows `text`; moves the mouse with `point` until it does. */
+export async function hoverShowing(
+  page: Page,
+  text: string,
+  point: () => Promise<void>,
+  timeoutMs: number,
+): Promise<Locator> {
+  const hover = page.locator('.monaco-hover-content').filter({ hasText: text }).first();
+  return waitFor(
+    `a hover showing "${text}"`,
+    async () => {
+      // Moving off and back asks again: the first hover may come before the language server is ready.
+      await page.mouse.move(0, 0);
+      await point();
+      await hover.waitFor({ state: 'visible', timeout: 5_000 });
+      return hover;
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/** Undoes edits until the active tab `title` no longer shows unsaved changes. */
+export async function undoUntilClean(page: Page, title: string): Promise<void> {
+  const dirty = activeTab(page, title).and(page.locator('.dirty'));
+  await waitFor(
+    'the edit to be undone',
+    async () => {
+      if ((await dirty.count()) === 0) return true;
+      await page.keyboard.press('Control+Z');
+      return undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 200 },
   );
 }

@@ -7,6 +7,7 @@ async function loadSuites(): Promise<void> {
   await import('./server.test');
   await import('./diagnostics.test');
   await import('./graph.test');
+  await import('./languageFeatures.test');
 }
 
 function runMocha(mocha: Mocha): Promise<TestReport> {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ParamLensApi } from '../../extension/api';
+import { HARVESTED_RUN_ENV, type HarvestedRun } from '../support/harvestedRun';
 
 /** `<publisher>.<name>` from the manifest. */
 export const EXTENSION_ID = 'paramlens.paramlens';
@@ -21,4 +22,11 @@ export function workspaceFolder(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the tests need a workspace folder (a copy of examples/)');
   return folder.uri;
+}
+
+/** The harvested run the runner copied into the workspace (test/support/harvestedRun.ts). */
+export function harvestedRun(): HarvestedRun {
+  const fixture = process.env[HARVESTED_RUN_ENV];
+  assert.ok(fixture, `${HARVESTED_RUN_ENV} is not set: the runner adds the harvested run to the workspace`);
+  return JSON.parse(fixture) as HarvestedRun;
 }
