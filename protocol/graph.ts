@@ -29,24 +29,35 @@ export interface ComponentNode {
   label?: string;
 }
 
-/** The token embedding at one position. ID: `embed:<position>`. */
+/**
+ * The token embedding at one position. ID: `embed:<position>`. In a feature graph (`input_kind` `features`), one
+ * active input feature: position k holds the k-th active feature, `token_id` is its index.
+ */
 export interface EmbedNode {
   id: string;
   kind: 'embed';
   position: number;
   token: string;
-  /** The token's vocabulary index; absent in hand-written graphs. */
+  /** The token's vocabulary index (the feature's index); absent in hand-written graphs. */
   token_id?: number;
+  /** Feature graphs: the input feature's value. */
+  activation?: number;
 }
 
-/** A likely next token predicted at one position. ID: `output:<position>:<token_id>`. */
+/**
+ * A likely next token predicted at one position. ID: `output:<position>:<token_id>`. In a feature graph, one of
+ * the model's output dimensions (`token_id`), always at position 0.
+ */
 export interface OutputNode {
   id: string;
   kind: 'output';
   position: number;
   token_id: number;
   token: string;
+  /** The token's probability; in a feature graph, the output's share of the sum of |output| over all outputs. */
   probability: number;
+  /** What edges into the node attribute: the logit minus the mean logit, or a feature graph's output value. */
+  activation?: number;
 }
 
 export type GraphNode = ComponentNode | EmbedNode | OutputNode;
@@ -76,18 +87,93 @@ export interface GraphSettings {
   edge_threshold: number;
 }
 
+/** How an optimised circuit was found (`paramlens.graphs.settings.CircuitSettings`). */
+export interface CircuitSettings {
+  /** Optimisation steps. */
+  steps: number;
+  /** Peak AdamW learning rate. */
+  lr: number;
+  /** Share of the steps the lr warms up over. */
+  lr_warmup_frac: number;
+  /** The cosine schedule ends at lr times this. */
+  lr_final_frac: number;
+  /** AdamW weight decay. */
+  weight_decay: number;
+  /** Weight of the target's CE under stochastic masks. */
+  stochastic_coeff: number;
+  /** Weight of the target's CE under adversarial masks. */
+  pgd_coeff: number;
+  /** Sign-ascent steps of each adversary. */
+  pgd_steps: number;
+  /** The adversary's step size. */
+  pgd_step_size: number;
+  /** Weight of the importance-minimality loss. */
+  importance_coeff: number;
+  /** Exponent of the importance minimality. */
+  p: number;
+  /** Weight of the frequency term inside the minimality. */
+  beta: number;
+  /** A (position, component) is in the circuit when its CI exceeds this. */
+  ci_threshold: number;
+  /** Stochastic masks averaged over when judging a circuit. */
+  eval_samples: number;
+  /** Sign-ascent steps of the adversary that judges a circuit. */
+  eval_pgd_steps: number;
+  /** Step size of the adversary that judges a circuit. */
+  eval_pgd_step_size: number;
+  /** Whether a circuit trained on its CI-masked CE alone was optimised too, for contrast. */
+  compare_ci_only: boolean;
+  /** Seed of the masks and adversaries. */
+  seed: number;
+}
+
+/** The target token's probability when a circuit is kept and everything else is ablated. */
+export interface CircuitProbabilities {
+  /** (position, component) pairs with CI above the threshold. */
+  nodes: number;
+  /** Masks equal to the CI, the Δ component off. */
+  ci_masked: number;
+  /** Mean over random masks g + (1 − g)·U(0, 1), Δ mask U(0, 1). */
+  stochastic: number;
+  /** After sign-ascent PGD on the masks of the originally alive subcomponents outside the circuit. */
+  adversarial: number;
+}
+
+/** How an optimised circuit's graph was made and how faithful the circuit is. */
+export interface CircuitRecord {
+  target_token: string;
+  target_token_id: number;
+  /** The target is predicted after this position. */
+  position: number;
+  /** The target model's own probability of the target token. */
+  target_probability: number;
+  optimized: CircuitProbabilities;
+  /** The CI the run's CI function gives on the prompt. */
+  original: CircuitProbabilities;
+  /** A circuit optimised on its CI-masked CE alone, for contrast. */
+  ci_only?: CircuitProbabilities;
+  settings: CircuitSettings;
+}
+
 export interface AttributionGraph {
   format_version: typeof GRAPH_FORMAT_VERSION;
   id: string;
+  /** The prompt; in a feature graph, the input written as `<feature>=<value>, …`. */
   prompt: string;
-  /** Decoded prompt tokens, one per position. */
+  /** Decoded prompt tokens, one per position (feature graphs: one per active input feature). */
   tokens: string[];
   /** Decomposed modules in model order (input side first); each is one row of the layout. */
   modules: string[];
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** `tokens` (absent in older files) or `features`: a toy model's graph for one input vector. */
+  input_kind?: 'tokens' | 'features';
   /** The run directory the graph was computed from (`runs/<run_id>/`). */
   run_id?: string;
+  /** The training step of the weights the graph was computed with. */
+  weights_step?: number;
   /** How the graph was computed; absent in imported and hand-written graphs. */
   settings?: GraphSettings;
+  /** Present when the graph is an optimised circuit (`paramlens optimize-circuit`). */
+  circuit?: CircuitRecord;
 }

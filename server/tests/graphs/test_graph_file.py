@@ -14,6 +14,8 @@ from paramlens.graphs import build_graph
 from paramlens.graphs.build import slug
 from paramlens.graphs.graph_file import (
     AttributionGraph,
+    CircuitProbabilities,
+    CircuitRecord,
     ComponentNode,
     EmbedNode,
     GraphEdge,
@@ -24,7 +26,7 @@ from paramlens.graphs.graph_file import (
     read_graph,
     write_graph,
 )
-from paramlens.graphs.settings import GraphSettings
+from paramlens.graphs.settings import CircuitSettings, GraphSettings
 
 from .conftest import VOCAB
 
@@ -72,13 +74,16 @@ def typescript_fields() -> dict[str, dict[str, bool]]:
         ("OutputNode", OutputNode),
         ("GraphEdge", GraphEdge),
         ("GraphSettings", GraphSettings),
+        ("CircuitSettings", CircuitSettings),
+        ("CircuitProbabilities", CircuitProbabilities),
+        ("CircuitRecord", CircuitRecord),
         ("AttributionGraph", AttributionGraph),
     ],
 )
 def test_the_models_have_the_typescript_fields(interface: str, model: type[BaseModel]) -> None:
     fields = typescript_fields()[interface]
     assert set(fields) == set(model.model_fields)
-    if model is GraphSettings:
+    if model in (GraphSettings, CircuitSettings):
         return  # written in full, so required in TypeScript though every setting has a default
     for name, optional in fields.items():
         has_default = not model.model_fields[name].is_required()
@@ -112,11 +117,11 @@ def test_a_built_graph_round_trips_through_its_file(
     assert read_graph(path) == built
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
     raw = json.loads(path.read_text(encoding="utf-8"))
-    fields = ["format_version", "id", "prompt", "tokens", "modules", "nodes", "edges", "run_id"]
-    assert list(raw) == [*fields, "settings"]
-    assert raw["format_version"] == 1
+    fields = ["format_version", "id", "prompt", "tokens", "modules", "nodes", "edges"]
+    assert list(raw) == [*fields, "input_kind", "run_id", "settings"]
+    assert raw["format_version"] == 1 and raw["input_kind"] == "tokens"
     assert "label" not in raw["nodes"][-1]  # absent optional fields are left out
-    assert graph_json(built).count("\n") == 13 + len(built.nodes) + len(built.edges)
+    assert graph_json(built).count("\n") == 14 + len(built.nodes) + len(built.edges)
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,15 @@ def test_an_export_is_a_valid_circuit_tracer_graph(
     assert len(exported["links"]) == len(built.edges)
 
 
+def test_an_export_imports_as_the_same_graph_field_for_field(
+    built: AttributionGraph, schema: dict[str, Any]
+) -> None:
+    graph = built.model_copy(update={"weights_step": 400})
+    exported = json.loads(json.dumps(to_circuit_tracer(graph)))
+    jsonschema.validate(exported, schema)
+    assert from_circuit_tracer(exported, graph_id=graph.id) == graph  # CI and activations too
+
+
 def test_importing_an_export_gives_back_the_graph(built: AttributionGraph) -> None:
     exported = json.loads(json.dumps(to_circuit_tracer(built)))
     imported = from_circuit_tracer(exported)

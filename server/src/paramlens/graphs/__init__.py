@@ -1,18 +1,22 @@
 """Attribution graphs (spec/decomposition.md section 10), one job per module:
 
-settings                 what shapes a graph: CI threshold, output tokens, pruning thresholds
+settings                 what shapes a graph (CI threshold, output tokens, pruning thresholds)
+                         and an optimised circuit
 nodes                    the clean forward, CI, and the graph's nodes
 compute                  direct-effect edges, batched (and the one-backward-per-node reference)
 same_position_attention  attention whose gradient stays within a position, for batching
+features                 graphs of toy models: one input vector, its active features as inputs
 raw_graph                the computed graph before pruning
 prune                    circuit-tracer pruning by influence on the outputs
 graph_file               `graphs/<id>.graph.json` (protocol/graph.ts): models, reader, writer
-build                    build_graph: prompt -> pruned graph file contents
+build                    build_graph: prompt (or toy input) -> pruned graph file contents
+run_graphs               graphs of a finished run, written into its graphs/ directory
 interop                  export to and import from circuit-tracer / Neuronpedia JSON
 """
 
-from paramlens.graphs.build import build_graph
+from paramlens.graphs.build import build_feature_graph, build_graph
 from paramlens.graphs.compute import compute_attribution_graph, compute_attribution_graph_naive
+from paramlens.graphs.features import compute_feature_graph
 from paramlens.graphs.graph_file import (
     AttributionGraph,
     GraphFileError,
@@ -21,21 +25,25 @@ from paramlens.graphs.graph_file import (
     write_graph,
 )
 from paramlens.graphs.interop import from_circuit_tracer, to_circuit_tracer
-from paramlens.graphs.prune import Pruning, prune
+from paramlens.graphs.prune import Pruning, keep_all, prune
 from paramlens.graphs.raw_graph import RawGraph
-from paramlens.graphs.settings import GraphSettings
+from paramlens.graphs.settings import CircuitSettings, GraphSettings
 
 __all__ = [
     "AttributionGraph",
+    "CircuitSettings",
     "GraphFileError",
     "GraphSettings",
     "Pruning",
     "RawGraph",
+    "build_feature_graph",
     "build_graph",
     "compute_attribution_graph",
     "compute_attribution_graph_naive",
+    "compute_feature_graph",
     "from_circuit_tracer",
     "graph_path",
+    "keep_all",
     "prune",
     "read_graph",
     "to_circuit_tracer",

@@ -1,7 +1,8 @@
 """A prompt's attribution graph, computed, pruned and ready to write as `graphs/<id>.graph.json`."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Literal
 
 import torch
 from tokenizers import Tokenizer
@@ -9,8 +10,10 @@ from tokenizers import Tokenizer
 from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.graphs.compute import compute_attribution_graph
+from paramlens.graphs.features import compute_feature_graph
 from paramlens.graphs.graph_file import (
     AttributionGraph,
+    CircuitRecord,
     ComponentNode,
     EmbedNode,
     GraphEdge,
@@ -32,21 +35,84 @@ def build_graph(
     settings: GraphSettings,
     graph_id: str | None = None,
     run_id: str | None = None,
+    weights_step: int | None = None,
 ) -> AttributionGraph:
     """The pruned attribution graph of `prompt`, tokenised as training data is (no special
     tokens). graph_id defaults to a slug of the prompt."""
-    ids = tokenizer.encode(prompt, add_special_tokens=False).ids
-    if not ids:
-        raise ValueError(f"the prompt {prompt!r} has no tokens")
+    ids = tokenize(tokenizer, prompt)
     device = next(model.components.parameters()).device
     raw = compute_attribution_graph(model, ci_fn, torch.tensor([ids], device=device), settings)
     pruning = prune(raw, settings.node_threshold, settings.edge_threshold)
+    graph_id = slug(prompt) if graph_id is None else graph_id
+    return graph_from_raw(
+        raw,
+        pruning,
+        token_decoder(tokenizer),
+        prompt,
+        graph_id,
+        settings,
+        run_id,
+        weights_step=weights_step,
+    )
+
+
+def build_feature_graph(
+    model: ComponentModel,
+    ci_fn: CIFunction,
+    features: Mapping[int, float],
+    n_features: int,
+    settings: GraphSettings,
+    graph_id: str | None = None,
+    run_id: str | None = None,
+    weights_step: int | None = None,
+) -> AttributionGraph:
+    """The pruned attribution graph of a toy model on one input: `features` maps feature
+    indices to their values, every other feature is 0. graph_id defaults to
+    `features-<i>-<j>…`."""
+    for feature, value in features.items():
+        if not 0 <= feature < n_features:
+            raise ValueError(f"feature {feature} is out of range: the model has {n_features}")
+        if value == 0 or value != value or abs(value) == float("inf"):
+            raise ValueError(f"feature {feature} has value {value}; give a finite nonzero value")
+    weight = next(model.components.parameters())
+    x = torch.zeros(n_features, dtype=weight.dtype, device=weight.device)
+    for feature, value in features.items():
+        x[feature] = value
+    raw = compute_feature_graph(model, ci_fn, x, settings)
+    pruning = prune(raw, settings.node_threshold, settings.edge_threshold)
+    active = sorted(features)
+    prompt = ", ".join(f"{feature}={features[feature]:g}" for feature in active)
+    graph_id = "features-" + "-".join(map(str, active)) if graph_id is None else graph_id
+    return graph_from_raw(
+        raw,
+        pruning,
+        lambda feature: f"feature {feature}",
+        prompt,
+        graph_id,
+        settings,
+        run_id,
+        decode_output=lambda dim: f"output {dim}",
+        input_kind="features",
+        weights_step=weights_step,
+    )
+
+
+def tokenize(tokenizer: Tokenizer, prompt: str) -> list[int]:
+    """The prompt's token ids, tokenised as training data is (no special tokens)."""
+    ids: list[int] = tokenizer.encode(prompt, add_special_tokens=False).ids
+    if not ids:
+        raise ValueError(f"the prompt {prompt!r} has no tokens")
+    return ids
+
+
+def token_decoder(tokenizer: Tokenizer) -> Callable[[int], str]:
+    """One token id -> its text, special tokens included."""
 
     def decode(token_id: int) -> str:
-        return tokenizer.decode([token_id], skip_special_tokens=False)
+        text: str = tokenizer.decode([token_id], skip_special_tokens=False)
+        return text
 
-    graph_id = slug(prompt) if graph_id is None else graph_id
-    return graph_from_raw(raw, pruning, decode, prompt, graph_id, settings, run_id)
+    return decode
 
 
 def graph_from_raw(
@@ -57,8 +123,14 @@ def graph_from_raw(
     graph_id: str,
     settings: GraphSettings | None = None,
     run_id: str | None = None,
+    decode_output: Callable[[int], str] | None = None,
+    input_kind: Literal["tokens", "features"] = "tokens",
+    weights_step: int | None = None,
+    circuit: CircuitRecord | None = None,
 ) -> AttributionGraph:
-    """The graph file's contents: what pruning kept of `raw`, tokens decoded with `decode`."""
+    """The graph file's contents: what pruning kept of `raw`, tokens decoded with `decode`
+    (output tokens with `decode_output` when given)."""
+    decode_output = decode if decode_output is None else decode_output
     tokens = [decode(token_id) for token_id in raw.token_ids]
     nodes: list[GraphNode] = []
     for index in pruning.node_mask.nonzero().flatten().tolist():
@@ -79,7 +151,11 @@ def graph_from_raw(
             token = tokens[node.position]
             nodes.append(
                 EmbedNode(
-                    id=node_id(node), position=node.position, token=token, token_id=node.token_id
+                    id=node_id(node),
+                    position=node.position,
+                    token=token,
+                    token_id=node.token_id,
+                    activation=node.value,
                 )
             )
         else:
@@ -88,8 +164,9 @@ def graph_from_raw(
                     id=node_id(node),
                     position=node.position,
                     token_id=node.token_id,
-                    token=decode(node.token_id),
+                    token=decode_output(node.token_id),
                     probability=node.probability,
+                    activation=node.activation,
                 )
             )
     ids = raw.node_ids
@@ -109,8 +186,11 @@ def graph_from_raw(
         modules=list(raw.modules),
         nodes=nodes,
         edges=edges,
+        input_kind=input_kind,
         run_id=run_id,
+        weights_step=weights_step,
         settings=settings,
+        circuit=circuit,
     )
 
 

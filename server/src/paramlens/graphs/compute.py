@@ -41,7 +41,7 @@ a causal language model.
   the attention alone.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -156,15 +156,18 @@ def compute_attribution_graph(
     token_ids: Tensor,
     settings: GraphSettings,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ci: Mapping[str, Tensor] | None = None,
+    outputs: Sequence[tuple[int, int]] | None = None,
 ) -> RawGraph:
     """The attribution graph of one prompt, token_ids (1, T).
 
     Each backward pass differentiates `chunk_size` rows at once; memory grows with
-    chunk_size × T × Σ d_out.
+    chunk_size × T × Σ d_out. ci and outputs replace the CI function's CI and the likely
+    next tokens (see select_nodes).
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    selection = select_nodes(model, ci_fn, token_ids, settings)
+    selection = select_nodes(model, ci_fn, token_ids, settings, ci, outputs)
     deltas = {path: delta.detach() for path, delta in model.weight_deltas().items()}
     with torch.enable_grad():
         with SamePositionAttention():
@@ -177,11 +180,16 @@ def compute_attribution_graph(
 
 
 def compute_attribution_graph_naive(
-    model: ComponentModel, ci_fn: CIFunction, token_ids: Tensor, settings: GraphSettings
+    model: ComponentModel,
+    ci_fn: CIFunction,
+    token_ids: Tensor,
+    settings: GraphSettings,
+    ci: Mapping[str, Tensor] | None = None,
+    outputs: Sequence[tuple[int, int]] | None = None,
 ) -> RawGraph:
     """The same graph the way the reference computes it: ComponentModel's all-ones forward with
     Δ, one backward per target node against every post. For tests and benchmarks."""
-    selection = select_nodes(model, ci_fn, token_ids, settings)
+    selection = select_nodes(model, ci_fn, token_ids, settings, ci, outputs)
     with torch.enable_grad():
         edges = _edges_of(_reference_targets(model, selection), 1, _one_by_one_gradients)
     return _graph(selection, edges)

@@ -13,7 +13,7 @@ from typing import Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from paramlens.graphs.settings import GraphSettings
+from paramlens.graphs.settings import CircuitSettings, GraphSettings
 from paramlens.ids import ComponentNodeId, EmbedNodeId, OutputNodeId, format_node_id
 from paramlens.runs.atomic import atomic_write_bytes
 
@@ -55,6 +55,7 @@ class EmbedNode(_Record):
     position: int = Field(ge=0)
     token: str
     token_id: int | None = Field(default=None, ge=0)
+    activation: float | None = None  # feature graphs: the input feature's value
 
     @model_validator(mode="after")
     def _id_matches(self) -> "EmbedNode":
@@ -69,6 +70,9 @@ class OutputNode(_Record):
     token_id: int = Field(ge=0)
     token: str
     probability: float = Field(ge=0.0, le=1.0)
+    # what edges into the node attribute: the logit minus the mean logit (tokens), the output
+    # value (features)
+    activation: float | None = None
 
     @model_validator(mode="after")
     def _id_matches(self) -> "OutputNode":
@@ -85,6 +89,28 @@ class GraphEdge(_Record):
     weight: float
 
 
+class CircuitProbabilities(_Record):
+    """The target token's probability when a circuit is kept and the rest is ablated."""
+
+    nodes: int = Field(ge=0)  # (position, component) pairs with CI above the threshold
+    ci_masked: float = Field(ge=0.0, le=1.0)  # masks equal to the CI, Δ off
+    stochastic: float = Field(ge=0.0, le=1.0)  # mean over random masks g + (1 − g)·U(0, 1)
+    adversarial: float = Field(ge=0.0, le=1.0)  # after sign-ascent PGD on the rest's masks
+
+
+class CircuitRecord(_Record):
+    """How an optimised circuit's graph was made and how faithful the circuit is."""
+
+    target_token: str
+    target_token_id: int = Field(ge=0)
+    position: int = Field(ge=0)  # the target is predicted after this position
+    target_probability: float = Field(ge=0.0, le=1.0)  # the target model's own
+    optimized: CircuitProbabilities
+    original: CircuitProbabilities  # the CI the run's CI function gives
+    ci_only: CircuitProbabilities | None = None  # optimised on its CI-masked CE alone
+    settings: CircuitSettings
+
+
 class AttributionGraph(_Record):
     format_version: Literal[1] = GRAPH_FORMAT_VERSION
     id: str = Field(pattern=f"^{_GRAPH_ID.pattern}$")
@@ -93,8 +119,11 @@ class AttributionGraph(_Record):
     modules: list[str]
     nodes: list[GraphNode]
     edges: list[GraphEdge]
+    input_kind: Literal["tokens", "features"] = "tokens"
     run_id: str | None = None
+    weights_step: int | None = Field(default=None, ge=0)
     settings: GraphSettings | None = None
+    circuit: CircuitRecord | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "AttributionGraph":
@@ -122,9 +151,14 @@ def _check_id(given: str, expected: str) -> None:
         raise ValueError(f"id {given!r} does not match the node's fields, which give {expected!r}")
 
 
+def is_graph_id(text: str) -> bool:
+    """Whether `text` can name a graph file."""
+    return _GRAPH_ID.fullmatch(text) is not None
+
+
 def graph_path(run_dir: Path, graph_id: str) -> Path:
     """`<run_dir>/graphs/<graph_id>.graph.json`."""
-    if not _GRAPH_ID.fullmatch(graph_id):
+    if not is_graph_id(graph_id):
         raise ValueError(
             f"graph id {graph_id!r} must be letters, digits, '.', '_' and '-' "
             "and must not start with '.'"

@@ -10,25 +10,28 @@ Export. A module is a "layer": its row index in the graph's `modules`. Nodes:
   `schema_version` 1); `clerp` is the node's label;
 - embedding of token v at position p: `E_v_p`, layer "E";
 - output token v at position p: `L_v_p` with L = number of rows + 1, feature_type "logit".
-`metadata.paramlens` keeps what the format has no field for (module paths, settings, run id),
-so that importing an export gives back the same graph.
+`metadata.paramlens` keeps what the format has no field for (module paths, input kind, settings,
+run id, weights step, an optimised circuit's record) and each subcomponent carries its `ci`, so
+that importing an export gives back the same graph.
 
 Import accepts any file valid against the schema. Embeddings and logits become embed and
 output nodes; every other node becomes a subcomponent node of the module `layer<L>` for its
 layer L (`layer<L>_error` for error nodes), or of the exported module path. Its component is
 the feature index in a circuit-tracer node_id `L_c_p`, else a running index per distinct
-`feature`. The format has no CI, so imported subcomponents get CI 1; `clerp` becomes `label`.
+`feature`. The format has no CI, so subcomponents without a ParamLens `ci` get CI 1; `clerp`
+becomes `label`.
 """
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from paramlens import __version__
 from paramlens.graphs.graph_file import (
     AttributionGraph,
+    CircuitRecord,
     ComponentNode,
     EmbedNode,
     GraphEdge,
@@ -67,6 +70,7 @@ def to_circuit_tracer(graph: AttributionGraph, scan: str | None = None) -> dict[
                 "clerp": node.label or "",
                 "influence": node.influence,
                 "activation": node.activation,
+                "ci": node.ci,
             }
         elif isinstance(node, EmbedNode):
             if node.token_id is None:
@@ -79,6 +83,7 @@ def to_circuit_tracer(graph: AttributionGraph, scan: str | None = None) -> dict[
                 "feature_type": "embedding",
                 "jsNodeId": f"E_{node.token_id}-{node.position}",
                 "clerp": "",
+                "activation": node.activation,
             }
         else:
             exported = {
@@ -90,6 +95,7 @@ def to_circuit_tracer(graph: AttributionGraph, scan: str | None = None) -> dict[
                 "jsNodeId": f"L_{node.token_id}-{node.position}",
                 "clerp": f'Output "{node.token}" (p={node.probability:.3f})',
                 "token_prob": node.probability,
+                "activation": node.activation,
             }
         ids[node.id] = exported["node_id"]
         nodes.append(exported)
@@ -101,10 +107,14 @@ def to_circuit_tracer(graph: AttributionGraph, scan: str | None = None) -> dict[
         "prompt": graph.prompt,
         "schema_version": 1,
         "info": {"generator": {"name": "ParamLens", "version": __version__}},
-        "paramlens": {"modules": graph.modules},
+        "paramlens": {"modules": graph.modules, "input_kind": graph.input_kind},
     }
     if graph.run_id is not None:
         metadata["paramlens"]["run_id"] = graph.run_id
+    if graph.weights_step is not None:
+        metadata["paramlens"]["weights_step"] = graph.weights_step
+    if graph.circuit is not None:
+        metadata["paramlens"]["circuit"] = graph.circuit.model_dump(mode="json")
     if graph.settings is not None:
         settings = graph.settings
         metadata["node_threshold"] = settings.node_threshold
@@ -152,8 +162,11 @@ class _ParamLensMetadata(_Lenient):
     """What an export from ParamLens adds to the metadata."""
 
     modules: list[str] = []
+    input_kind: Literal["tokens", "features"] = "tokens"
     run_id: str | None = None
+    weights_step: int | None = None
     settings: GraphSettings | None = None
+    circuit: CircuitRecord | None = None
 
 
 class _Metadata(_Lenient):
@@ -173,6 +186,7 @@ class _Node(_Lenient):
     influence: float | None = None
     activation: float | None = None
     token_prob: float | None = None
+    ci: float | None = None  # in ParamLens exports
 
 
 class _Link(_Lenient):
@@ -220,6 +234,7 @@ def from_circuit_tracer(data: Any, graph_id: str | None = None) -> AttributionGr
                 position=node.ctx_idx,
                 token=token,
                 token_id=token_id,
+                activation=node.activation,
             )
         elif node.feature_type == "logit":
             token_id = _logit_token_id(node, i)
@@ -230,6 +245,7 @@ def from_circuit_tracer(data: Any, graph_id: str | None = None) -> AttributionGr
                 token_id=token_id,
                 token=match["token"] if match else node.clerp,
                 probability=min(max(node.token_prob or 0.0, 0.0), 1.0),
+                activation=node.activation,
             )
         else:
             module = _module_name(node, modules_by_row)
@@ -239,7 +255,7 @@ def from_circuit_tracer(data: Any, graph_id: str | None = None) -> AttributionGr
                 module=module,
                 position=node.ctx_idx,
                 component=component,
-                ci=1.0,
+                ci=1.0 if node.ci is None else min(max(node.ci, 0.0), 1.0),
                 activation=node.activation or 0.0,
                 influence=node.influence,
                 label=node.clerp or None,
@@ -267,8 +283,11 @@ def from_circuit_tracer(data: Any, graph_id: str | None = None) -> AttributionGr
         modules=_module_order(nodes.values(), modules_by_row),
         nodes=list(nodes.values()),
         edges=edges,
+        input_kind=metadata.paramlens.input_kind,
         run_id=metadata.paramlens.run_id,
+        weights_step=metadata.paramlens.weights_step,
         settings=metadata.paramlens.settings,
+        circuit=metadata.paramlens.circuit,
     )
 
 

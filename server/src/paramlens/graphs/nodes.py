@@ -1,5 +1,6 @@
 """The nodes of an attribution graph: important subcomponents, embeddings, likely next tokens."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -49,9 +50,19 @@ class NodeSelection:
 
 
 def select_nodes(
-    model: ComponentModel, ci_fn: CIFunction, token_ids: Tensor, settings: GraphSettings
+    model: ComponentModel,
+    ci_fn: CIFunction,
+    token_ids: Tensor,
+    settings: GraphSettings,
+    ci: Mapping[str, Tensor] | None = None,
+    outputs: Sequence[tuple[int, int]] | None = None,
 ) -> NodeSelection:
-    """Run the clean forward on token_ids (1, T), compute CI and choose the graph's nodes."""
+    """Run the clean forward on token_ids (1, T), compute CI and choose the graph's nodes.
+
+    ci: path -> (T, C), CI to choose nodes by and scale edges with instead of the CI
+    function's (an optimised circuit's). outputs: (position, token id) pairs to make the output
+    nodes instead of the likely next tokens.
+    """
     if token_ids.dim() != 2 or token_ids.shape[0] != 1 or token_ids.shape[1] == 0:
         raise ValueError(
             f"token_ids must have shape (1, T) with T >= 1, got {tuple(token_ids.shape)}"
@@ -59,11 +70,22 @@ def select_nodes(
     embedding = input_embedding(model)
     with torch.no_grad():
         clean = model(token_ids, cache=["inputs"])
-        ci_logits = ci_fn(clean.inputs, model.components_by_path)
-        ci = {path: value[0] for path, value in causal_importance(ci_logits).lower.items()}
+        if ci is None:
+            ci_logits = ci_fn(clean.inputs, model.components_by_path)
+            ci = {path: value[0] for path, value in causal_importance(ci_logits).lower.items()}
     missing = sorted(set(model.module_paths) - set(clean.inputs))
     if missing:
         raise ValueError(f"decomposed modules {missing} did not run in the forward")
+    absent = sorted(set(model.module_paths) - set(ci))
+    if absent:
+        raise ValueError(f"no CI given for the decomposed modules {absent}")
+    ci = {path: ci[path].detach() for path in model.module_paths}
+    for path, C in model.module_C.items():
+        if ci[path].shape != (token_ids.shape[1], C):
+            raise ValueError(
+                f"CI for {path!r} has shape {tuple(ci[path].shape)}; "
+                f"expected (T, C) = ({token_ids.shape[1]}, {C})"
+            )
 
     nodes: list[RawNode] = [EmbedNodeData(p, int(token)) for p, token in enumerate(token_ids[0])]
     modules = []
@@ -89,16 +111,20 @@ def select_nodes(
         edge_scale = activation * ci[path] if settings.multiply_by_ci else activation
         modules.append(ModuleNodes(path, positions, components, node_index, edge_scale))
 
-    outputs = _output_nodes(clean.output[0], settings)
+    chosen = _output_nodes(clean.output[0], settings, outputs)
     device = token_ids.device
-    output_index = torch.arange(len(nodes), len(nodes) + len(outputs), device=device)
-    nodes += outputs
+    output_index = torch.arange(len(nodes), len(nodes) + len(chosen), device=device)
+    nodes += chosen
     return NodeSelection(
         token_ids=token_ids,
         nodes=nodes,
         modules=modules,
-        output_positions=torch.tensor([node.position for node in outputs], device=device),
-        output_tokens=torch.tensor([node.token_id for node in outputs], device=device),
+        output_positions=torch.tensor(
+            [node.position for node in chosen], dtype=torch.long, device=device
+        ),
+        output_tokens=torch.tensor(
+            [node.token_id for node in chosen], dtype=torch.long, device=device
+        ),
         output_index=output_index,
         logits=clean.output[0],
         embedding=embedding,
@@ -127,18 +153,37 @@ def input_embedding(model: ComponentModel) -> nn.Module:
     return embedding
 
 
-def _output_nodes(logits: Tensor, settings: GraphSettings) -> list[OutputNodeData]:
-    """Likely next tokens at the chosen positions, most likely first; logits (T, vocab)."""
+def _output_nodes(
+    logits: Tensor, settings: GraphSettings, chosen: Sequence[tuple[int, int]] | None
+) -> list[OutputNodeData]:
+    """Likely next tokens at the chosen positions, most likely first, or the `chosen`
+    (position, token id) pairs; logits (T, vocab)."""
     T, vocab = logits.shape
-    positions = [T - 1] if settings.output_positions == "last" else list(range(T))
+    if chosen is None:
+        positions = [T - 1] if settings.output_positions == "last" else list(range(T))
+        chosen = [pair for position in positions for pair in _likely(logits, position, settings)]
     nodes = []
-    for position in positions:
-        probabilities = torch.softmax(logits[position].double(), dim=-1)  # (vocab,)
-        top = torch.topk(probabilities, min(settings.output_max_per_position, vocab))
+    for position, token_id in chosen:
+        if not (0 <= position < T and 0 <= token_id < vocab):
+            raise ValueError(
+                f"output (position {position}, token {token_id}) is outside the prompt's "
+                f"{T} positions or the vocabulary of {vocab}"
+            )
+        row = logits[position].double()  # (vocab,)
+        probability = float(torch.softmax(row, dim=-1)[token_id])
+        activation = float(row[token_id] - row.mean())
+        nodes.append(OutputNodeData(position, token_id, probability, activation))
+    return nodes
+
+
+def _likely(logits: Tensor, position: int, settings: GraphSettings) -> list[tuple[int, int]]:
+    probabilities = torch.softmax(logits[position].double(), dim=-1)  # (vocab,)
+    top = torch.topk(probabilities, min(settings.output_max_per_position, len(probabilities)))
+    return [
+        (position, token_id)
         for rank, (probability, token_id) in enumerate(
             zip(top.values.tolist(), top.indices.tolist(), strict=True)
-        ):
-            # the most likely token always stays, so every chosen position has a target
-            if rank == 0 or probability >= settings.output_min_probability:
-                nodes.append(OutputNodeData(position, token_id, probability))
-    return nodes
+        )
+        # the most likely token always stays, so every chosen position has a target
+        if rank == 0 or probability >= settings.output_min_probability
+    ]

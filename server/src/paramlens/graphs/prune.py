@@ -83,11 +83,7 @@ def prune(graph: RawGraph, node_threshold: float, edge_threshold: float) -> Prun
             raise ValueError(f"{name} must be in [0, 1], got {value}")
     n = len(graph.nodes)
     targets, sources, weights = graph.edge_targets, graph.edge_sources, graph.edge_weights
-    is_component = torch.tensor([isinstance(node, ComponentNodeData) for node in graph.nodes])
-    output_weights = torch.tensor(
-        [node.probability if isinstance(node, OutputNodeData) else 0.0 for node in graph.nodes],
-        dtype=torch.float64,
-    )
+    is_component, output_weights = _node_kinds(graph)
 
     influence = node_influence(n, targets, sources, weights, output_weights)
     node_mask = ~is_component
@@ -112,3 +108,33 @@ def prune(graph: RawGraph, node_threshold: float, edge_threshold: float) -> Prun
             return Pruning(node_mask, edge_mask, cumulative)
         node_mask = connected
         edge_mask &= node_mask[targets] & node_mask[sources]
+
+
+def keep_all(graph: RawGraph) -> Pruning:
+    """Every node and edge kept, with the influence `prune` would store: for graphs whose nodes
+    were chosen otherwise (an optimised circuit's)."""
+    n = len(graph.nodes)
+    is_component, output_weights = _node_kinds(graph)
+    influence = node_influence(
+        n, graph.edge_targets, graph.edge_sources, graph.edge_weights, output_weights
+    )
+    cumulative = torch.full((n,), float("nan"), dtype=torch.float64)
+    cumulative[is_component] = cumulative_share(influence[is_component])
+    return Pruning(
+        torch.ones(n, dtype=torch.bool),
+        torch.ones(len(graph.edge_weights), dtype=torch.bool),
+        cumulative,
+    )
+
+
+def _node_kinds(graph: RawGraph) -> tuple[Tensor, Tensor]:
+    """(N,) bool: which nodes are subcomponents; (N,) float64: output weights w, the output
+    nodes' probabilities and zero elsewhere."""
+    is_component = torch.tensor(
+        [isinstance(node, ComponentNodeData) for node in graph.nodes], dtype=torch.bool
+    )
+    output_weights = torch.tensor(
+        [node.probability if isinstance(node, OutputNodeData) else 0.0 for node in graph.nodes],
+        dtype=torch.float64,
+    )
+    return is_component, output_weights

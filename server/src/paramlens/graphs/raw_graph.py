@@ -20,17 +20,24 @@ class ComponentNodeData:
 
 @dataclass(frozen=True)
 class EmbedNodeData:
+    """The input at `position`: a token, or in a feature graph one active input feature
+    (token_id its index, value its value)."""
+
     position: int
     token_id: int
+    value: float | None = None
 
 
 @dataclass(frozen=True)
 class OutputNodeData:
-    """A likely next token predicted at `position`."""
+    """A likely next token predicted at `position` (in a feature graph: output dimension
+    token_id, weighted by its share of the outputs' magnitude). activation: what edges into
+    it attribute, the logit minus the mean logit (tokens) or the output value (features)."""
 
     position: int
     token_id: int
     probability: float
+    activation: float | None = None
 
 
 RawNode = ComponentNodeData | EmbedNodeData | OutputNodeData
@@ -50,7 +57,8 @@ def node_id(node: RawNode) -> str:
 
 @dataclass(frozen=True, eq=False)
 class RawGraph:
-    """token_ids: the prompt. modules: decomposed modules in the order the forward runs them.
+    """token_ids: the prompt (feature graphs: the active features' indices). modules:
+    decomposed modules in the order the forward runs them.
 
     nodes: embeddings by position, then subcomponents by module (in `modules` order), position
     and component, then outputs; every edge goes from a lower to a higher index, so the

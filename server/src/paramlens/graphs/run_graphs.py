@@ -1,0 +1,86 @@
+"""Attribution graphs of a finished run: what to graph, built with the run's trained weights and
+written into its `graphs/` directory."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paramlens.analysis.loaded_run import LoadedRun
+from paramlens.data.sparse_features import SparseFeatureTask
+from paramlens.graphs.build import build_feature_graph, build_graph, slug
+from paramlens.graphs.graph_file import AttributionGraph, graph_path, is_graph_id, write_graph
+from paramlens.graphs.settings import GraphSettings
+
+
+@dataclass(frozen=True)
+class GraphRequest:
+    """One graph: a prompt for a language model, or an input for a toy model (feature index
+    -> value, every other feature 0). graph_id None: derived from the prompt or input."""
+
+    prompt: str | None = None
+    features: dict[int, float] = field(default_factory=dict)
+    graph_id: str | None = None
+
+
+def config_prompts(run: LoadedRun) -> list[GraphRequest]:
+    """The prompts of the config's `analysis` section, each graph named after its `name`."""
+    analysis = run.config.analysis
+    prompts = analysis.prompts if analysis is not None else ()
+    if not prompts:
+        raise ValueError(
+            f"{run.paths.root}: the run's config lists no analysis.prompts; give a prompt"
+        )
+    return [
+        GraphRequest(
+            prompt=spec.prompt, graph_id=None if spec.name is None else _name_id(spec.name)
+        )
+        for spec in prompts
+    ]
+
+
+def n_features(run: LoadedRun) -> int:
+    """The number of input features of a toy run's target."""
+    data = run.decomposition.target.data
+    if not isinstance(data, SparseFeatureTask):
+        raise ValueError(f"{run.paths.root}: the target defines no feature-vector input")
+    return data.n_features
+
+
+def build_run_graph(
+    run: LoadedRun, request: GraphRequest, settings: GraphSettings
+) -> AttributionGraph:
+    """The pruned graph `request` asks for, on the run's weights."""
+    d = run.decomposition
+    run_id, step = run.manifest.run_id, run.step
+    if run.tokenizer is None:
+        if request.prompt is not None or not request.features:
+            raise ValueError(
+                f"{run.paths.root} decomposes a toy model, which reads feature vectors, not "
+                "text: give the input's active features"
+            )
+        return build_feature_graph(
+            d.model,
+            d.ci_fn,
+            request.features,
+            n_features(run),
+            settings,
+            request.graph_id,
+            run_id,
+            step,
+        )
+    if request.prompt is None or request.features:
+        raise ValueError(f"{run.paths.root} decomposes a language model: give a prompt")
+    return build_graph(
+        d.model, d.ci_fn, run.tokenizer, request.prompt, settings, request.graph_id, run_id, step
+    )
+
+
+def write_run_graph(run: LoadedRun, graph: AttributionGraph) -> Path:
+    """Write `graph` to `<run>/graphs/<id>.graph.json` (atomically) and return the path."""
+    path = graph_path(run.paths.root, graph.id)
+    write_graph(graph, path)
+    return path
+
+
+def _name_id(name: str) -> str:
+    """A prompt's `name` as a graph id: itself when it is one, else its slug."""
+    return name if is_graph_id(name) else slug(name)

@@ -1,0 +1,200 @@
+"""`paramlens graph` and `paramlens graph-import` on real runs: the short tiny-Llama run and a
+seconds-long TMS run."""
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from paramlens.cli import main
+from paramlens.config import load_config
+from paramlens.graphs.graph_file import (
+    AttributionGraph,
+    ComponentNode,
+    EmbedNode,
+    OutputNode,
+    read_graph,
+)
+from paramlens.graphs.interop import from_circuit_tracer
+from paramlens.graphs.settings import GraphSettings
+from paramlens.runs.manifest import read_manifest
+from paramlens.targets import train_target
+from paramlens.targets.cache import CACHE_ENV, builtin_dir
+from paramlens.train.run import RunOptions, create_run, execute_run
+from train.conftest import SPD_SMALL, write_config
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def llama_run(short_llama_run: Path, tmp_path: Path) -> Path:
+    """A copy of the short run's files that loading needs, so that written graphs stay here."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    for name in ("run.json", "config.yaml", "components.safetensors"):
+        shutil.copy2(short_llama_run / name, run_dir / name)
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def toy_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """SPD on a briefly trained TMS 5-2, seconds long; the target cache points at it."""
+    root = tmp_path_factory.mktemp("graph-toy")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(root / "cache"))
+        train_target(
+            "tms_5-2", builtin_dir("tms_5-2", 0, root / "cache"), progress=False, steps=300
+        )
+        config = write_config(root, SPD_SMALL)
+        run_dir = create_run(config, load_config(config), root / "run")
+        execute_run(run_dir, RunOptions(progress=False))
+        yield run_dir
+    torch.set_num_threads(threads)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_summary_matches(summary: dict[str, Any], graph: AttributionGraph) -> None:
+    components = [node for node in graph.nodes if isinstance(node, ComponentNode)]
+    outputs = sorted(
+        (node for node in graph.nodes if isinstance(node, OutputNode)),
+        key=lambda node: -node.probability,
+    )
+    assert summary["id"] == graph.id and summary["input_kind"] == graph.input_kind
+    assert (summary["nodes"], summary["component_nodes"], summary["edges"]) == (
+        len(graph.nodes),
+        len(components),
+        len(graph.edges),
+    )
+    assert [(o["token_id"], o["token"], o["probability"]) for o in summary["top_outputs"]] == [
+        (node.token_id, node.token, node.probability) for node in outputs[:10]
+    ]
+
+
+def test_without_a_prompt_every_config_prompt_is_graphed(
+    llama_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, "graph", str(llama_run), "--json")
+    assert code == 0, err
+    (line,) = out.splitlines()  # the example config lists one prompt, named "cat"
+    summary = json.loads(line)
+    assert summary["path"] == str(llama_run / "graphs" / "cat.graph.json")
+    graph = read_graph(Path(summary["path"]))
+    assert_summary_matches(summary, graph)
+    assert graph.prompt == "The cat sat on the mat" and graph.input_kind == "tokens"
+    manifest = read_manifest(llama_run)
+    assert (graph.run_id, graph.weights_step) == (manifest.run_id, manifest.step)
+    assert graph.settings == GraphSettings()
+    assert "".join(graph.tokens) == graph.prompt
+    assert summary["component_nodes"] > 0 and summary["edges"] > 0
+    assert all(node.activation is not None for node in graph.nodes if isinstance(node, OutputNode))
+    assert [p.name for p in (llama_run / "graphs").iterdir()] == ["cat.graph.json"]
+
+
+def test_a_prompt_with_thresholds_an_id_and_a_neuronpedia_export(
+    llama_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = tmp_path / "export" / "dog.json"
+    args = ["--prompt", "The dog ran", "--id", "dog", "--ci-threshold", "0.5"]
+    args += ["--node-threshold", "0.6", "--edge-threshold", "0.9"]
+    code, out, err = run_cli(
+        capsys, "graph", str(llama_run), *args, "--export-neuronpedia", str(exported)
+    )
+    assert code == 0, err
+    assert out == f"{llama_run / 'graphs' / 'dog.graph.json'}\n"
+    graph = read_graph(llama_run / "graphs" / "dog.graph.json")
+    assert graph.settings == GraphSettings(ci_threshold=0.5, node_threshold=0.6, edge_threshold=0.9)
+    assert all(node.ci > 0.5 for node in graph.nodes if isinstance(node, ComponentNode))
+    assert from_circuit_tracer(json.loads(exported.read_text()), "dog") == graph
+
+    code, out, err = run_cli(
+        capsys, "graph-import", str(exported), "--run", str(llama_run), "--id", "imported"
+    )
+    assert code == 0, err
+    imported = read_graph(Path(out.strip()))
+    assert imported == graph.model_copy(update={"id": "imported"})
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--features", "1"], "decomposes a language model: give --prompt TEXT"),
+        (["--prompt", ""], "the prompt '' has no tokens"),
+        (["--prompt", "a", "--id", "../up"], "graph id '../up' must be letters"),
+    ],
+)
+def test_bad_requests_are_refused_with_what_to_give(
+    llama_run: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run_cli(capsys, "graph", str(llama_run), *args)
+    assert (code, out) == (2, "")
+    assert message in err and "Traceback" not in err
+    assert not (llama_run / "graphs").exists()
+
+
+def test_bad_arguments_and_directories_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["graph", str(tmp_path), "--ci-threshold", "1"])
+    assert exit_info.value.code == 2
+    assert "expected a number in [0, 1), got 1" in capsys.readouterr().err
+    code, _, err = run_cli(capsys, "graph", str(tmp_path / "nothing"), "--prompt", "a")
+    assert code == 2 and "is not a run directory: it has no run.json" in err
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    code, _, err = run_cli(capsys, "graph-import", str(tmp_path / "broken.json"), "--run", ".")
+    assert code == 2 and "is not a run directory" in err
+
+
+def test_a_toy_run_graphs_one_input_vector(
+    toy_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, "graph", str(toy_run), "--input", "1=1.0,3=0.5", "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    graph = read_graph(Path(summary["path"]))
+    assert_summary_matches(summary, graph)
+    assert (graph.id, graph.input_kind, graph.prompt) == ("features-1-3", "features", "1=1, 3=0.5")
+    embeds = [node for node in graph.nodes if isinstance(node, EmbedNode)]
+    assert [(node.id, node.token_id, node.activation) for node in embeds] == [
+        ("embed:0", 1, 1.0),
+        ("embed:1", 3, 0.5),
+    ]
+    outputs = [node for node in graph.nodes if isinstance(node, OutputNode)]
+    assert outputs and all(node.position == 0 for node in outputs)
+    assert graph.modules == ["linear1", "linear2"]
+
+    code, out, err = run_cli(capsys, "graph", str(toy_run), "--features", "2", "--id", "two")
+    assert code == 0, err
+    assert read_graph(Path(out.strip())).prompt == "2=1"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "decomposes a toy model, which reads feature vectors: give --features I,J"),
+        (["--prompt", "hello"], "decomposes a toy model, which reads feature vectors"),
+        (["--features", "1,7"], "feature 7 is out of range: the model has 5"),
+    ],
+)
+def test_a_toy_run_needs_an_input_in_range(
+    toy_run: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run_cli(capsys, "graph", str(toy_run), *args)
+    assert code == 2 and message in err

@@ -1,0 +1,211 @@
+"""Post-hoc CI pruning on the short tiny-Llama run: a smaller circuit, probabilities that agree
+with direct masked forwards, its graph, and the `paramlens optimize-circuit` command."""
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import torch
+
+from paramlens.analysis.circuit import find_circuit
+from paramlens.analysis.circuit.faithfulness import (
+    adversarial_probability,
+    ci_masked_probability,
+)
+from paramlens.analysis.circuit.target import CircuitTarget, resolve_target
+from paramlens.analysis.loaded_run import LoadedRun, load_run
+from paramlens.cli import main
+from paramlens.commands.optimize_circuit import SETTING_FLAGS
+from paramlens.decomp.ci_functions import causal_importance
+from paramlens.graphs.graph_file import (
+    AttributionGraph,
+    ComponentNode,
+    EmbedNode,
+    OutputNode,
+    read_graph,
+)
+from paramlens.graphs.settings import CircuitSettings
+
+# The target model puts p ≈ 0.94 on "," here.
+PROMPT = "And the LORD spake unto Moses, saying"
+TARGET = ","
+SETTINGS = CircuitSettings(steps=40, lr=0.1, eval_samples=16, eval_pgd_steps=10)
+
+
+@pytest.fixture(scope="module")
+def run(short_llama_run: Path) -> Iterator[LoadedRun]:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield load_run(short_llama_run, "cpu")
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def circuit(run: LoadedRun) -> AttributionGraph:
+    assert run.tokenizer is not None
+    d = run.decomposition
+    return find_circuit(
+        d.model, d.ci_fn, run.tokenizer, PROMPT, TARGET, SETTINGS, run_id="short", weights_step=6
+    )
+
+
+@pytest.fixture(scope="module")
+def target(run: LoadedRun) -> CircuitTarget:
+    assert run.tokenizer is not None
+    return resolve_target(run.tokenizer, PROMPT, TARGET)
+
+
+def run_ci(run: LoadedRun, target: CircuitTarget) -> dict[str, torch.Tensor]:
+    d = run.decomposition
+    with torch.no_grad():
+        inputs = d.model(target.token_ids, cache=["inputs"]).inputs
+        lower = causal_importance(d.ci_fn(inputs, d.model.components_by_path)).lower
+    return {path: g[0] for path, g in lower.items()}
+
+
+def direct_probability(
+    run: LoadedRun, target: CircuitTarget, masks: dict[str, torch.Tensor]
+) -> float:
+    """p(target) from the component model with `masks` (T, C) and Δ off, computed here."""
+    with torch.no_grad():
+        logits = run.decomposition.model(
+            target.token_ids, masks={path: mask[None] for path, mask in masks.items()}
+        ).output
+    return float(torch.softmax(logits[0, target.position].double(), -1)[target.token_id])
+
+
+def test_the_optimised_circuit_is_smaller_than_the_runs_ci(circuit: AttributionGraph) -> None:
+    record = circuit.circuit
+    assert record is not None
+    assert (record.target_token, record.position) == (",", 7)
+    assert record.target_probability > 0.5
+    assert 0 < record.optimized.nodes < record.original.nodes
+    assert record.ci_only is not None and record.ci_only.nodes < record.original.nodes
+    assert record.settings == SETTINGS
+
+
+def test_the_graph_holds_the_circuit_and_the_target(circuit: AttributionGraph) -> None:
+    record = circuit.circuit
+    assert record is not None
+    components = [node for node in circuit.nodes if isinstance(node, ComponentNode)]
+    assert len(components) == record.optimized.nodes
+    assert all(node.ci > SETTINGS.ci_threshold for node in components)
+    (output,) = [node for node in circuit.nodes if isinstance(node, OutputNode)]
+    assert (output.position, output.token_id) == (record.position, record.target_token_id)
+    assert output.probability == pytest.approx(record.target_probability)
+    assert len([node for node in circuit.nodes if isinstance(node, EmbedNode)]) == 8
+    assert (
+        circuit.edges
+        and circuit.id == f"circuit-and-the-lord-spake-unto-moses-saying-7-{output.token_id}"
+    )
+    assert circuit.settings is not None and circuit.settings.node_threshold == 1.0
+
+
+def test_probabilities_agree_with_direct_masked_forwards(
+    run: LoadedRun, target: CircuitTarget, circuit: AttributionGraph
+) -> None:
+    record = circuit.circuit
+    assert record is not None
+    ci = run_ci(run, target)
+    model = run.decomposition.model
+    assert record.original.ci_masked == pytest.approx(direct_probability(run, target, ci), rel=1e-5)
+    every_alive = {path: (g > 0).float() for path, g in ci.items()}
+    assert ci_masked_probability(model, target, every_alive) == pytest.approx(
+        direct_probability(run, target, every_alive), rel=1e-5
+    )
+
+
+def test_the_adversary_does_worse_than_random_ablation(circuit: AttributionGraph) -> None:
+    """A fixed seed: PGD starts from one random draw and ascends the target's cross-entropy, so
+    it ends below the mean over random draws unless the masks barely matter."""
+    record = circuit.circuit
+    assert record is not None
+    for probabilities in (record.optimized, record.original, record.ci_only):
+        assert probabilities is not None
+        assert probabilities.adversarial <= probabilities.stochastic
+
+
+def test_the_adversary_moves_only_alive_sources(run: LoadedRun, target: CircuitTarget) -> None:
+    """With nothing alive the adversary has nothing to move: its probability is the one of the
+    random draw it starts from."""
+    ci = run_ci(run, target)
+    model = run.decomposition.model
+    dead = {path: torch.zeros_like(g, dtype=torch.bool) for path, g in ci.items()}
+    moved = adversarial_probability(
+        model, target, ci, dead, 5, 0.5, torch.Generator().manual_seed(3)
+    )
+    still = adversarial_probability(
+        model, target, ci, dead, 0, 0.5, torch.Generator().manual_seed(3)
+    )
+    assert moved == pytest.approx(still, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("target_text", "position", "message"),
+    [
+        (" LORD spake", None, r"the target ' LORD spake' is 2 tokens \(' LORD', ' spake'\)"),
+        ("", None, "is 0 tokens"),
+        (",", 8, "position 8 is outside the prompt's 8 tokens"),
+    ],
+)
+def test_a_target_must_be_one_token_at_a_prompt_position(
+    run: LoadedRun, target_text: str, position: int | None, message: str
+) -> None:
+    assert run.tokenizer is not None
+    with pytest.raises(ValueError, match=message):
+        resolve_target(run.tokenizer, PROMPT, target_text, position)
+
+
+def test_the_command_prints_the_three_probabilities_and_writes_the_graph(
+    short_llama_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    for name in ("run.json", "config.yaml", "components.safetensors"):
+        shutil.copy2(short_llama_run / name, run_dir / name)
+    args = ["optimize-circuit", str(run_dir), "--prompt", PROMPT, "--target", TARGET]
+    args += ["--steps", "3", "--eval-samples", "4", "--eval-pgd-steps", "2", "--id", "comma"]
+    args += ["--ci-threshold", "0.5"]  # three steps prune little: keep the graph small
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(
+        "target ',' after 'And the LORD spake unto Moses, saying' (position 7)"
+    )
+    assert out[1].split() == ["circuit", "nodes", "CI-masked", "stochastic", "adversarial"]
+    assert [line.split()[0] for line in out[2:5]] == ["optimised", "CI-only", "run's"]
+    assert out[5] == str(run_dir / "graphs" / "comma.graph.json")
+    graph = read_graph(run_dir / "graphs" / "comma.graph.json")
+    assert graph.circuit is not None and graph.circuit.settings.steps == 3
+
+    assert main([*args, "--no-ci-only", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["circuit"]["ci_only"] is None and result["graph_id"] == "comma"
+    assert result["graph_nodes"] == len(read_graph(Path(result["path"])).nodes)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--target", " LORD spake"], "is 2 tokens"),
+        (["--target", ",", "--position", "-9"], "position -9 is outside"),
+        (["--target", ",", "--steps", "0"], "--steps: Input should be greater than or equal to 1"),
+    ],
+)
+def test_the_command_refuses_bad_targets_and_settings(
+    short_llama_run: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code = main(["optimize-circuit", str(short_llama_run), "--prompt", PROMPT, *args])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_the_help_shows_the_settings_defaults() -> None:
+    defaults = CircuitSettings()
+    for flag, (field, kind, default, _) in SETTING_FLAGS.items():
+        assert getattr(defaults, field) == default and isinstance(default, kind), flag
+    # --ci-threshold and --no-ci-only set two more; the lr schedule's shape has no flags
+    others = {"ci_threshold", "compare_ci_only", "lr_warmup_frac", "lr_final_frac", "weight_decay"}
+    flagged = {field for field, *_ in SETTING_FLAGS.values()}
+    assert flagged | others == set(CircuitSettings.model_fields)
