@@ -51,6 +51,20 @@ def test_body_over_the_limit_is_413(server: ServerProcess) -> None:
     assert response.json() == TOO_LARGE
 
 
+def test_oversized_body_gets_its_413_on_a_connection_that_stays_usable(
+    server: ServerProcess,
+) -> None:
+    # The body is read and dropped before the answer, so a client still sending it sees the 413
+    # rather than a reset connection, and its next request can reuse the connection.
+    with httpx.Client(base_url=server.url, headers=auth(server), timeout=60) as client:
+        too_large = client.post("/validate", content=b"x" * (6 * LIMIT))
+        after = client.get("/version")
+
+    assert too_large.status_code == 413
+    assert too_large.json() == TOO_LARGE
+    assert after.status_code == 200
+
+
 def test_streamed_body_over_the_limit_is_413(server: ServerProcess) -> None:
     response = httpx.post(
         server.url + "/validate",
