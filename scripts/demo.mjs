@@ -1,15 +1,24 @@
 // `npm run demo`: decomposes the SPD paper's first toy, TMS 5-2 (examples/tms_5-2.decomp.yaml), into
 // runs/demo-tms_5-2 with the progress bar shown here, evaluates the result and prints how well it recovered
-// the five features. The first run also trains the toy target (seconds) and caches it.
+// the five features. Then it analyses the run as the editor would: harvests every subcomponent's statistics
+// and strongest examples into harvest.sqlite, and writes the attribution graph of one input (features 1 and
+// 3 on) to graphs/. The first run also trains the toy target (seconds) and caches it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sqlite from 'node-sqlite3-wasm';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const paramlens = path.join(root, '.venv', 'bin', 'paramlens');
 const config = 'examples/tms_5-2.decomp.yaml';
 const runDir = 'runs/demo-tms_5-2';
+// A toy reads feature vectors, and the config's analysis section holds text prompts only, so the input to
+// graph is given here: features 1 and 3 on, the rest off.
+const graphFeatures = [1, 3];
+// Samples to harvest: each feature is on in 5% of them, so every subcomponent that reads one fires
+// thousands of times, in seconds (the default, 2M samples, takes about a minute).
+const harvestSamples = 200_000;
 
 if (!existsSync(paramlens)) {
   fail(`${paramlens} not found; run \`npm run setup:python\` (or \`npm run demo\`, which bootstraps) first`);
@@ -19,22 +28,11 @@ rmSync(path.join(root, runDir), { recursive: true, force: true });
 
 const started = Date.now();
 console.log(`ParamLens demo: decomposing ${config} into ${runDir}\n`);
-// The progress bar is on stderr; stdout only repeats the run directory.
-const decompose = spawnSync(paramlens, ['decompose', config, '--out', runDir], {
-  cwd: root,
-  stdio: ['inherit', 'ignore', 'inherit'],
-});
-if (decompose.status !== 0) fail(`paramlens decompose exited with ${decompose.status ?? decompose.signal}`);
+// Progress bars are on stderr; stdout only repeats the run directory.
+run(['decompose', config, '--out', runDir], 'ignore');
 const seconds = Math.round((Date.now() - started) / 1000);
 
-const evaluation = spawnSync(paramlens, ['eval', runDir, '--json'], {
-  cwd: root,
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-if (evaluation.status !== 0) fail(`paramlens eval exited with ${evaluation.status ?? evaluation.signal}`);
-const report = JSON.parse(evaluation.stdout);
-
+const report = JSON.parse(run(['eval', runDir, '--json']));
 const perFeature = Object.entries(report.alive_per_feature)
   .map(([module, counts]) => `${module} [${counts.join(' ')}]`)
   .join(', ');
@@ -46,7 +44,96 @@ Decomposed in ${seconds} s (step ${report.step}).
   reconstruction MSE: all subcomponents ${fmt(report.mse_unmasked)}, CI-masked ${fmt(report.mse_ci_masked)}, \
 adversarial ${fmt(report.pgd_mse)}, all ablated ${fmt(report.mse_zero_masked)}
   run directory: ${runDir} (run.json, metrics.jsonl, checkpoints/, components.safetensors; docs/formats.md)
-  evaluate again: .venv/bin/paramlens eval ${runDir}`);
+  evaluate again: .venv/bin/paramlens eval ${runDir}
+`);
+
+console.log(
+  `Harvesting ${harvestSamples.toLocaleString('en')} samples and graphing the input with features ${graphFeatures.join(' and ')} on\n`,
+);
+const analysisStarted = Date.now();
+const harvestPath = run(['harvest', runDir, '--tokens', String(harvestSamples)]).trim();
+const features = graphFeatures.join(',');
+const graph = JSON.parse(run(['graph', runDir, '--features', features, '--json']));
+const harvest = readHarvest(path.resolve(root, harvestPath), graphFeatures[0]);
+const graphPath = path.resolve(root, graph.path);
+
+const alive = harvest.modules.map((m) => `${m.module} ${m.alive} of ${m.total}`).join(', ');
+const card = harvest.card;
+const cardText = card
+  ? `Feature ${card.feature} is read by ${card.id}, which fires (CI > ${harvest.threshold}) on ` +
+    `${(100 * card.density).toFixed(1)}% of samples with mean CI ${card.meanCi.toFixed(3)}; its strongest ` +
+    `of ${card.examples} examples has features [${card.top.features.join(', ')}] on, CI ` +
+    `${card.top.ci.toFixed(2)}, activation ${card.top.activation.toFixed(2)}.`
+  : `No alive subcomponent fires with feature ${graphFeatures[0]}.`;
+const components = componentIds(graphPath);
+const outputs = graph.top_outputs.map((o) => `${o.token} (${o.probability.toFixed(2)})`).join(', ');
+const analysisSeconds = Math.round((Date.now() - analysisStarted) / 1000);
+console.log(`
+Analysed in ${analysisSeconds} s. The harvest read ${harvest.samples.toLocaleString('en')} samples: \
+${harvest.aliveTotal} subcomponents are alive (${alive}). ${cardText} \
+The attribution graph of the input with features ${graphFeatures.join(' and ')} on has ${graph.nodes} nodes \
+(${graph.component_nodes} subcomponents: ${components.join(', ')}) and ${graph.edges} edges; its output nodes: ${outputs}.
+  harvest: ${harvestPath} (any SQLite tool reads it; docs/formats.md)
+  graph:   ${path.relative(root, graphPath)}
+  open it in VS Code: open the file, then run "ParamLens: Open Attribution Graph" from the command palette
+  graph another input: .venv/bin/paramlens graph ${runDir} --input 0=1,4=0.5`);
+
+/** Runs `paramlens ARGS` with its progress on this terminal and returns its stdout (unless ignored). */
+function run(args, stdout = 'pipe') {
+  const done = spawnSync(paramlens, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', stdout, 'inherit'],
+  });
+  if (done.status !== 0) fail(`paramlens ${args[0]} exited with ${done.status ?? done.signal}`);
+  return done.stdout ?? '';
+}
+
+/** Alive counts per module, and the card of the alive first-layer subcomponent most tied to `feature`. */
+function readHarvest(file, feature) {
+  const database = new sqlite.Database(file, { readOnly: true, fileMustExist: true });
+  try {
+    const meta = Object.fromEntries(database.all('SELECT key, value FROM meta').map((r) => [r.key, r.value]));
+    const modules = database.all(
+      'SELECT module, SUM(alive) AS alive, COUNT(*) AS total FROM components GROUP BY module ORDER BY module',
+    );
+    // The subcomponent whose firing goes most with this feature being on: the highest input PMI.
+    const best = database.get(
+      `SELECT c.module, c.component, c.density, c.mean_ci, c.n_examples FROM input_token_pmi p
+       JOIN components c USING (module, component)
+       WHERE p.token_id = ? AND c.alive = 1 ORDER BY c.module, p.pmi DESC LIMIT 1`,
+      [feature],
+    );
+    const top =
+      best &&
+      database.get(
+        'SELECT ci, activation, token_ids FROM examples WHERE module = ? AND component = ? AND rank = 0',
+        [best.module, best.component],
+      );
+    return {
+      samples: Number(meta.n_tokens),
+      threshold: meta.ci_threshold,
+      modules,
+      aliveTotal: modules.reduce((sum, m) => sum + m.alive, 0),
+      card: best && {
+        feature,
+        id: `${best.module}:${best.component}`,
+        density: best.density,
+        meanCi: best.mean_ci,
+        examples: best.n_examples,
+        top: { ci: top.ci, activation: top.activation, features: JSON.parse(top.token_ids) },
+      },
+    };
+  } finally {
+    database.close();
+  }
+}
+
+/** The subcomponents (module:index) that are nodes of the graph file at `file`. */
+function componentIds(file) {
+  const nodes = JSON.parse(readFileSync(file, 'utf8')).nodes;
+  return nodes.filter((n) => n.kind === 'component').map((n) => `${n.module}:${n.component}`);
+}
 
 function fmt(value) {
   return value.toExponential(2);
