@@ -1,4 +1,5 @@
 import type { AttributionGraph, ComponentNode, GraphEdge, GraphNode, OutputNode } from '../protocol/graph';
+import { seededRandom } from './seededRandom';
 
 /** Sizes of a synthetic attribution graph. */
 export interface SyntheticShape {
@@ -99,17 +100,5 @@ export function syntheticGraph(shape: SyntheticShape): AttributionGraph {
     modules,
     nodes,
     edges: [...edges.values()],
-  };
-}
-
-/** mulberry32: a small, fast, seedable generator of numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

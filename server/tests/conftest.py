@@ -2,10 +2,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import torch
 
 from lm_runs import SHORT, TINY_LLAMA, tiny_llama_run
 from paramlens.cli import main
+from paramlens.targets import train_target
+from paramlens.targets.cache import CACHE_ENV, builtin_dir
+from paramlens.train.threads import single_thread
 from server_process import ServerProcess, start_server, stop_server
 
 
@@ -19,6 +21,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         stop_server(running)
 
 
+@pytest.fixture
+def one_thread() -> Iterator[None]:
+    """One intra-op thread: the matrices are small, a fixed count gives the same floats on any
+    machine, and on a busy CPU extra threads only wait for each other."""
+    with single_thread():
+        yield
+
+
+@pytest.fixture(scope="session")
+def quick_cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cache")
+    train_target("tms_5-2", out_dir=builtin_dir("tms_5-2", 0, root), progress=False, steps=300)
+    return root
+
+
+@pytest.fixture
+def quick_cache(quick_cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A target cache holding TMS 5-2 trained for 300 steps; PARAMLENS_CACHE points at it."""
+    monkeypatch.setenv(CACHE_ENV, str(quick_cache_root))
+    return quick_cache_root
+
+
 @pytest.fixture(scope="session")
 def short_llama_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny Llama example trained for a few steps: real run files for analysis mechanics."""
@@ -30,10 +54,6 @@ def tiny_llama_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`examples/tiny_llama.decomp.yaml` as shipped, through the real `decompose` command
     (minutes): only for tests marked slow."""
     run_dir = tmp_path_factory.mktemp("tiny-llama") / "run"
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with single_thread():
         assert main(["decompose", str(TINY_LLAMA), "--out", str(run_dir), "--device", "cpu"]) == 0
-    finally:
-        torch.set_num_threads(threads)
     return run_dir

@@ -7,11 +7,11 @@ when it is not there yet, the first run trains it, which adds about six minutes.
 from pathlib import Path
 from typing import Any
 
-import torch
 import yaml
 
 from paramlens.config import load_config
 from paramlens.train.run import RunOptions, create_run, execute_run
+from paramlens.train.threads import single_thread
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TINY_LLAMA = EXAMPLES / "tiny_llama.decomp.yaml"
@@ -44,11 +44,7 @@ def tiny_llama_run(run_dir: Path, overrides: dict[str, Any] | None = None) -> Pa
         created = create_run(path, load_config(path), run_dir)
     finally:
         path.unlink()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with single_thread():
         manifest = execute_run(created, RunOptions(progress=False))
-    finally:
-        torch.set_num_threads(threads)
     assert manifest.status == "done", manifest.status
     return created

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { resultsDir } from '../support/paths';
 import { waitFor } from '../support/poll';
-import { activeEditor, activeTab, problemsStatus, quickOpen } from './workbench';
+import { activeEditor, problemsStatus, quickOpen, undoUntilClean } from './workbench';
 
 const CONFIG = 'tms_5-2.decomp.yaml';
 /** A quoted string that never closes: a YAML syntax error, whatever the config above it holds. */
@@ -44,14 +44,5 @@ export async function diagnosticScenario(page: Page): Promise<void> {
   await page.screenshot({ path: path.join(resultsDir(), 'diagnostic.png') });
 
   await page.keyboard.press('Escape');
-  const dirty = activeTab(page, CONFIG).and(page.locator('.dirty'));
-  await waitFor(
-    'the edit to be undone',
-    async () => {
-      if ((await dirty.count()) === 0) return true;
-      await page.keyboard.press('Control+Z');
-      return undefined;
-    },
-    { timeoutMs: 10_000, intervalMs: 200 },
-  );
+  await undoUntilClean(page, CONFIG);
 }

@@ -1,21 +1,11 @@
 // The inference requests over LSP stdio, against the bundled server, as the extension sends them.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import * as esbuild from 'esbuild';
 import {
-  createMessageConnection,
-  ExitNotification,
   InitializedNotification,
   InitializeRequest,
   LSPErrorCodes,
   ResponseError,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-languageserver/node';
 import {
@@ -27,38 +17,17 @@ import {
   type InterveneResult,
 } from '../../protocol/lspRequests';
 import { EXPORTED_RUN_TIMEOUT_MS, exportedShortLlamaRun } from '../support/onnxFixture';
-
-const repositoryRoot = path.resolve(__dirname, '../..');
+import { startLanguageServer, type LanguageServerProcess } from './testUtils/languageServerProcess';
 
 describe('inference requests over stdio', { timeout: EXPORTED_RUN_TIMEOUT_MS }, () => {
-  let buildDirectory: string;
-  let server: ChildProcessWithoutNullStreams;
+  let languageServer: LanguageServerProcess;
   let connection: MessageConnection;
-  let serverStderr = '';
   let runDir: string;
 
   before(async () => {
     runDir = exportedShortLlamaRun();
-    await mkdir(path.join(repositoryRoot, 'dist-test'), { recursive: true });
-    buildDirectory = await mkdtemp(path.join(repositoryRoot, 'dist-test', 'language-server-'));
-    const bundle = path.join(buildDirectory, 'languageServer.js');
-    await esbuild.build({
-      entryPoints: [path.join(repositoryRoot, 'language-server/server.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['onnxruntime-node'],
-      logLevel: 'silent',
-    });
-    server = spawn(process.execPath, [bundle, '--stdio']);
-    server.stderr.on('data', (chunk: Buffer) => (serverStderr += chunk.toString()));
-    connection = createMessageConnection(
-      new StreamMessageReader(server.stdout),
-      new StreamMessageWriter(server.stdin),
-    );
-    connection.listen();
+    languageServer = await startLanguageServer();
+    connection = languageServer.connection;
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
@@ -67,11 +36,7 @@ describe('inference requests over stdio', { timeout: EXPORTED_RUN_TIMEOUT_MS }, 
     await connection.sendNotification(InitializedNotification.type, {});
   });
 
-  after(async () => {
-    connection.dispose();
-    if (server.exitCode === null) server.kill();
-    await rm(buildDirectory, { recursive: true, force: true });
-  });
+  after(() => languageServer.dispose());
 
   test('paramlens/ciForText answers tokens, modules and active subcomponents', async () => {
     const params: CiForTextParams = { runDir, text: 'The cat sat' };
@@ -118,10 +83,6 @@ describe('inference requests over stdio', { timeout: EXPORTED_RUN_TIMEOUT_MS }, 
   });
 
   test('shuts down and exits cleanly', async () => {
-    await connection.sendRequest(ShutdownRequest.type);
-    const exited = once(server, 'exit');
-    await connection.sendNotification(ExitNotification.type);
-    await exited;
-    assert.equal(server.exitCode, 0, `server stderr:\n${serverStderr}`);
+    assert.equal(await languageServer.shutdown(), 0, `server stderr:\n${languageServer.stderr()}`);
   });
 });

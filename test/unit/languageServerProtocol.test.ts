@@ -1,29 +1,21 @@
 // Runs the bundled language server as a child process and speaks LSP to it over stdio, as a client would.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import * as esbuild from 'esbuild';
 import {
   CompletionRequest,
-  createMessageConnection,
   DefinitionRequest,
   DiagnosticSeverity,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
-  ExitNotification,
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   TextDocumentSyncKind,
   type CompletionItem,
   type MarkupContent,
@@ -32,9 +24,9 @@ import {
 } from 'vscode-languageserver/node';
 import { writeHarvest, writeRunJson } from '../../bench/harvestStore';
 import { MODULE_LISTING_REQUEST, type ModuleListingParams } from '../../protocol/lspRequests';
+import { startLanguageServer, type LanguageServerProcess } from './testUtils/languageServerProcess';
 import { MODEL_SOURCE, TINY_LISTING } from './testUtils/moduleListing';
 
-const repositoryRoot = path.resolve(__dirname, '../..');
 const uri = 'file:///work/tiny.decomp.yaml';
 // A valid config but for the repeated `seed` on line 10.
 const brokenText = [
@@ -53,33 +45,12 @@ const brokenText = [
 ].join('\n');
 
 describe('language server over stdio', { timeout: 60_000 }, () => {
-  let buildDirectory: string;
-  let server: ChildProcessWithoutNullStreams;
+  let languageServer: LanguageServerProcess;
   let connection: MessageConnection;
-  let serverStderr = '';
   // A workspace whose only run has a harvest with one labelled subcomponent.
   let workspace: string;
 
   before(async () => {
-    // Inside the repository, so that packages the bundle leaves external resolve from node_modules.
-    await mkdir(path.join(repositoryRoot, 'dist-test'), { recursive: true });
-    buildDirectory = await mkdtemp(path.join(repositoryRoot, 'dist-test', 'language-server-'));
-    const bundle = path.join(buildDirectory, 'languageServer.js');
-    await esbuild.build({
-      entryPoints: [path.join(repositoryRoot, 'language-server/server.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['onnxruntime-node'],
-      logLevel: 'silent',
-    });
-    // The SQLite WASM is loaded from beside the bundle, as scripts/build.mjs places it in dist/.
-    await copyFile(
-      path.join(repositoryRoot, 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'),
-      path.join(buildDirectory, 'node-sqlite3-wasm.wasm'),
-    );
     workspace = await mkdtemp(path.join(tmpdir(), 'paramlens-lsp-'));
     const runDir = path.join(workspace, 'runs', 'tiny-20260101-000000-aaaa');
     writeRunJson(runDir, {
@@ -121,19 +92,12 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
       ],
       vocab: ['cat', ' sat'],
     });
-    server = spawn(process.execPath, [bundle, '--stdio']);
-    server.stderr.on('data', (chunk: Buffer) => (serverStderr += chunk.toString()));
-    connection = createMessageConnection(
-      new StreamMessageReader(server.stdout),
-      new StreamMessageWriter(server.stdin),
-    );
-    connection.listen();
+    languageServer = await startLanguageServer();
+    connection = languageServer.connection;
   });
 
   after(async () => {
-    connection.dispose();
-    if (server.exitCode === null) server.kill();
-    await rm(buildDirectory, { recursive: true, force: true });
+    await languageServer.dispose();
     await rm(workspace, { recursive: true, force: true });
   });
 
@@ -363,10 +327,6 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
   });
 
   test('shuts down and exits cleanly', async () => {
-    await connection.sendRequest(ShutdownRequest.type);
-    const exited = once(server, 'exit');
-    await connection.sendNotification(ExitNotification.type);
-    await exited;
-    assert.equal(server.exitCode, 0, `server stderr:\n${serverStderr}`);
+    assert.equal(await languageServer.shutdown(), 0, `server stderr:\n${languageServer.stderr()}`);
   });
 });

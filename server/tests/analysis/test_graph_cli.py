@@ -3,15 +3,12 @@ seconds-long TMS run."""
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import torch
 
 from paramlens.cli import main
-from paramlens.config import load_config
 from paramlens.graphs.graph_file import (
     AttributionGraph,
     ComponentNode,
@@ -22,18 +19,8 @@ from paramlens.graphs.graph_file import (
 from paramlens.graphs.interop import from_circuit_tracer
 from paramlens.graphs.settings import GraphSettings
 from paramlens.runs.manifest import read_manifest
-from paramlens.targets import train_target
-from paramlens.targets.cache import CACHE_ENV, builtin_dir
-from paramlens.train.run import RunOptions, create_run, execute_run
-from train.conftest import SPD_SMALL, write_config
 
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture
@@ -44,24 +31,6 @@ def llama_run(short_llama_run: Path, tmp_path: Path) -> Path:
     for name in ("run.json", "config.yaml", "components.safetensors"):
         shutil.copy2(short_llama_run / name, run_dir / name)
     return run_dir
-
-
-@pytest.fixture(scope="module")
-def toy_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """SPD on a briefly trained TMS 5-2, seconds long; the target cache points at it."""
-    root = tmp_path_factory.mktemp("graph-toy")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV, str(root / "cache"))
-        train_target(
-            "tms_5-2", builtin_dir("tms_5-2", 0, root / "cache"), progress=False, steps=300
-        )
-        config = write_config(root, SPD_SMALL)
-        run_dir = create_run(config, load_config(config), root / "run")
-        execute_run(run_dir, RunOptions(progress=False))
-        yield run_dir
-    torch.set_num_threads(threads)
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -21,6 +21,7 @@ from paramlens.cli import main
 from paramlens.data import WindowBatches
 from paramlens.decomp.sigmoids import lower_leaky
 from paramlens.runs import read_manifest, write_manifest
+from paramlens.train.threads import single_thread
 
 OPTIONS = HarvestOptions(batches=3, batch_size=8, top_k=5, context=4, ci_threshold=0.1)
 N_SEQUENCES = 24  # batches × batch_size
@@ -41,13 +42,11 @@ class Direct:
 @pytest.fixture(scope="module")
 def run(short_llama_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoadedRun]:
     """A copy of the short run (the session's run stays untouched), harvested once."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    copy = tmp_path_factory.mktemp("harvest-lm") / "run"
-    shutil.copytree(short_llama_run, copy)
-    harvest_run(copy, OPTIONS)
-    yield load_run(copy, "cpu")
-    torch.set_num_threads(threads)
+    with single_thread():
+        copy = tmp_path_factory.mktemp("harvest-lm") / "run"
+        shutil.copytree(short_llama_run, copy)
+        harvest_run(copy, OPTIONS)
+        yield load_run(copy, "cpu")
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,9 @@ uninterrupted one."""
 import dataclasses
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import torch
 
 from paramlens.analysis.harvest import HarvestOptions, harvest_run
 
@@ -25,12 +23,7 @@ TABLES = (
 STATE = ".harvest-state.safetensors"
 
 
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _copy(run_dir: Path, to: Path) -> Path:

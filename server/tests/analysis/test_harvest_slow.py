@@ -9,6 +9,7 @@ import torch
 from paramlens.analysis.harvest import HarvestOptions, harvest_run, read_card
 from paramlens.analysis.loaded_run import load_run
 from paramlens.decomp.sigmoids import lower_leaky
+from paramlens.train.threads import single_thread
 
 MODULE = "h.1.mlp.down_proj"
 
@@ -19,9 +20,7 @@ def test_an_alive_subcomponent_of_the_example_has_firing_examples(
 ) -> None:
     run_dir = tmp_path / "run"
     shutil.copytree(tiny_llama_run_dir, run_dir)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with single_thread():
         run = load_run(run_dir, "cpu")
         d = run.decomposition
         # Alive by the evaluation's own measure: the largest mean CI on the held-out batches.
@@ -37,8 +36,6 @@ def test_an_alive_subcomponent_of_the_example_has_firing_examples(
 
         result = harvest_run(run_dir, HarvestOptions(batches=16, batch_size=16))
         card = read_card(result.path, MODULE, component, limit=30)
-    finally:
-        torch.set_num_threads(threads)
 
     assert card.alive and card.density > 0
     assert card.n_examples == len(card.examples) == 30

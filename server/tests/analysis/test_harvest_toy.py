@@ -4,7 +4,7 @@ their active feature indices, checked against the model run on each sample on it
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import torch
@@ -12,35 +12,18 @@ import torch
 from paramlens.analysis.harvest import read_card
 from paramlens.analysis.loaded_run import LoadedRun, load_run
 from paramlens.cli import main
-from paramlens.config import load_config
 from paramlens.data import SparseFeatureBatches
 from paramlens.decomp.sigmoids import lower_leaky
-from paramlens.targets import train_target
-from paramlens.targets.cache import CACHE_ENV, builtin_dir
-from paramlens.train.run import RunOptions, create_run, execute_run
-from train.conftest import SPD_SMALL, write_config
 
 BATCHES, BATCH_SIZE, TOP_K = 4, 256, 10
 
 
 @pytest.fixture(scope="module")
-def toy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoadedRun]:
-    """A seconds-long SPD run on a briefly trained TMS 5-2, harvested by the command."""
-    root = tmp_path_factory.mktemp("harvest-toy")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CACHE_ENV, str(root / "cache"))
-        train_target(
-            "tms_5-2", builtin_dir("tms_5-2", 0, root / "cache"), progress=False, steps=300
-        )
-        config = write_config(root, SPD_SMALL)
-        run_dir = create_run(config, load_config(config), root / "run")
-        execute_run(run_dir, RunOptions(progress=False))
-        args = ["--batches", str(BATCHES), "--batch-size", str(BATCH_SIZE), "--top-k", str(TOP_K)]
-        assert main(["harvest", str(run_dir), *args]) == 0
-        yield load_run(run_dir, "cpu")
-    torch.set_num_threads(threads)
+def toy(toy_run: Path) -> LoadedRun:
+    """The toy run, harvested by the command."""
+    args = ["--batches", str(BATCHES), "--batch-size", str(BATCH_SIZE), "--top-k", str(TOP_K)]
+    assert main(["harvest", str(toy_run), *args]) == 0
+    return load_run(toy_run, "cpu")
 
 
 def _rows(run: LoadedRun, query: str, *args: object) -> list[tuple[object, ...]]:

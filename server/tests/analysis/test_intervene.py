@@ -29,16 +29,15 @@ from paramlens.cli import main
 from paramlens.decomp.ci_functions import causal_importance
 from paramlens.evaluate.mask_kinds import eval_masks
 from paramlens.ids import CANONICAL_ROLES, ShortSubcomponentId
+from paramlens.train.threads import single_thread
 
 PROMPT = "The cat sat on the mat"
 
 
 @pytest.fixture(scope="module")
 def run(short_llama_run: Path) -> Iterator[LoadedRun]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield load_run(short_llama_run, "cpu")
-    torch.set_num_threads(threads)
+    with single_thread():
+        yield load_run(short_llama_run, "cpu")
 
 
 def _ids(run: LoadedRun) -> torch.Tensor:

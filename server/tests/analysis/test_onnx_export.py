@@ -40,10 +40,9 @@ from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.runs.layout import RunPaths
 from paramlens.runs.manifest import read_manifest
-from paramlens.targets import train_target
-from paramlens.targets.cache import CACHE_ENV, builtin_dir
 from paramlens.targets.hf import load_hf_model, save_tiny_gpt2
 from paramlens.train.run import RunOptions, create_run, execute_run
+from paramlens.train.threads import single_thread
 from train.conftest import SPD_SMALL, VPD_SMALL, write_config
 
 REPO = Path(__file__).resolve().parents[3]
@@ -54,10 +53,8 @@ GPT2_MODULES = ("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj")
 
 @pytest.fixture(scope="module")
 def one_thread() -> Iterator[None]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with single_thread():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -286,20 +283,6 @@ def test_export_rejects_an_opset_the_exporter_cannot_write(
 # ---- toy targets: `features` in, `output` out ----
 
 
-@pytest.fixture(scope="module")
-def toy_cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("toy-cache")
-    train_target("tms_5-2", out_dir=builtin_dir("tms_5-2", 0, root), progress=False, steps=300)
-    return root
-
-
-@pytest.fixture
-def toy_cache(toy_cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A target cache holding TMS 5-2 trained for 300 steps; PARAMLENS_CACHE points at it."""
-    monkeypatch.setenv(CACHE_ENV, str(toy_cache_root))
-    return toy_cache_root
-
-
 def _toy_run(directory: Path, config: dict[str, object]) -> Path:
     short = {**config, "training": {**SPD_SMALL["training"], "steps": 10}}
     path = write_config(directory, short)
@@ -310,7 +293,7 @@ def _toy_run(directory: Path, config: dict[str, object]) -> Path:
 
 @pytest.mark.parametrize("config", [SPD_SMALL, VPD_SMALL], ids=["mlp-ci", "transformer-ci"])
 def test_toy_export_from_the_command_line(
-    toy_cache: Path,
+    quick_cache: Path,
     one_thread: None,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

@@ -27,6 +27,7 @@ from paramlens.graphs.graph_file import (
     read_graph,
 )
 from paramlens.graphs.settings import CircuitSettings
+from paramlens.train.threads import single_thread
 
 # The target model puts p ≈ 0.94 on "," here.
 PROMPT = "And the LORD spake unto Moses, saying"
@@ -36,10 +37,8 @@ SETTINGS = CircuitSettings(steps=40, lr=0.1, eval_samples=16, eval_pgd_steps=10)
 
 @pytest.fixture(scope="module")
 def run(short_llama_run: Path) -> Iterator[LoadedRun]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield load_run(short_llama_run, "cpu")
-    torch.set_num_threads(threads)
+    with single_thread():
+        yield load_run(short_llama_run, "cpu")
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import torch
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.targets.llama import Llama, LlamaConfig
+from paramlens.train.threads import single_thread
 
 VOCAB = 64
 C_PER_ROLE = {
@@ -36,10 +37,8 @@ def random_llama_model(seed: int = 0) -> tuple[ComponentModel, GlobalTransformer
 @pytest.fixture(autouse=True)
 def one_thread() -> Iterator[None]:
     """These graphs are small: one thread is fastest and unaffected by other processes' load."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with single_thread():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -1,27 +1,8 @@
-"""Small configs and a quickly trained target, so that whole runs take seconds."""
+"""Small configs for the quickly trained target (`quick_cache`), so that whole runs take seconds."""
 
 from pathlib import Path
 
-import pytest
 import yaml
-
-from paramlens.targets import train_target
-from paramlens.targets.cache import CACHE_ENV, builtin_dir
-
-
-@pytest.fixture(scope="session")
-def quick_cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("cache")
-    train_target("tms_5-2", out_dir=builtin_dir("tms_5-2", 0, root), progress=False, steps=300)
-    return root
-
-
-@pytest.fixture
-def quick_cache(quick_cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A target cache holding TMS 5-2 trained for 300 steps; PARAMLENS_CACHE points at it."""
-    monkeypatch.setenv(CACHE_ENV, str(quick_cache_root))
-    return quick_cache_root
-
 
 SPD_SMALL: dict[str, object] = {
     "method": "spd",

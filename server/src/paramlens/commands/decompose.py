@@ -1,14 +1,18 @@
 """`paramlens decompose`: run a decomposition into a run directory, or resume one."""
 
 import argparse
-import re
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paramlens.commands.train_target import positive
+from paramlens.commands.arguments import (
+    EXIT_USAGE,
+    add_device_argument,
+    positive,
+    usage_error,
+)
 from paramlens.commands.types import Subparsers
 from paramlens.config import ConfigValidationError, LoadedConfig, load_config
 
@@ -16,14 +20,7 @@ if TYPE_CHECKING:
     from paramlens.runs import Manifest
 
 EXIT_FAILED = 1
-EXIT_USAGE = 2  # also: a config that cannot run
 EXIT_CANCELLED = 130
-
-
-def device_name(text: str) -> str:
-    if not re.fullmatch(r"auto|cpu|cuda(:[0-9]+)?", text):
-        raise argparse.ArgumentTypeError(f"expected auto, cpu, cuda or cuda:N, got {text!r}")
-    return text
 
 
 def register(subparsers: Subparsers) -> None:
@@ -48,9 +45,7 @@ def register(subparsers: Subparsers) -> None:
         metavar="RUN_DIR",
         help="continue an interrupted, cancelled or failed run from its last checkpoint",
     )
-    parser.add_argument(
-        "--device", type=device_name, help="auto, cpu, cuda or cuda:N (default: the config's)"
-    )
+    add_device_argument(parser, default="the config's")
     parser.add_argument(
         "--steps", type=positive, metavar="N", help="training steps (default: the config's)"
     )
@@ -59,14 +54,16 @@ def register(subparsers: Subparsers) -> None:
 
 def _decompose(args: argparse.Namespace) -> int:
     if (args.config is None) == (args.resume is None):
-        return _usage("give a CONFIG to start a run, or --resume RUN_DIR to continue one")
+        return usage_error(
+            "decompose", "give a CONFIG to start a run, or --resume RUN_DIR to continue one"
+        )
     if args.resume is not None and (args.out is not None or args.steps is not None):
-        return _usage("--out and --steps apply to new runs, not to --resume")
+        return usage_error("decompose", "--out and --steps apply to new runs, not to --resume")
     if args.resume is not None:
         return _resume(args.resume, args.device)
     loaded = _load(args.config)
     if loaded is None:
-        return EXIT_USAGE
+        return EXIT_USAGE  # a config that cannot run
     return _start(args.config, loaded, args.out, args.steps, args.device)
 
 
@@ -90,7 +87,7 @@ def _start(
     try:
         run_dir = create_run(config_path, loaded, out, steps, device)
     except FileExistsError as error:
-        return _usage(str(error))
+        return usage_error("decompose", error)
     print(f"paramlens: run directory {run_dir}", file=sys.stderr)
     return _finish(run_dir, lambda: execute_run(run_dir))
 
@@ -102,10 +99,12 @@ def _resume(run_dir: Path, device: str | None) -> int:
     try:
         status = read_manifest(run_dir).status
     except (OSError, ValueError) as error:
-        return _usage(str(error))
+        return usage_error("decompose", error)
     if status not in RESUMABLE:
         allowed = ", ".join(sorted(RESUMABLE))
-        return _usage(f"{run_dir} has status {status!r}; only {allowed} runs resume")
+        return usage_error(
+            "decompose", f"{run_dir} has status {status!r}; only {allowed} runs resume"
+        )
     return _finish(run_dir, lambda: resume_run(run_dir, device=device))
 
 
@@ -127,8 +126,3 @@ def _finish(run_dir: Path, run: Callable[[], "Manifest"]) -> int:
         )
         return EXIT_CANCELLED
     return 0
-
-
-def _usage(message: str) -> int:
-    print(f"paramlens decompose: {message}", file=sys.stderr)
-    return EXIT_USAGE

@@ -2,11 +2,9 @@
 
 import argparse
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from paramlens.commands.decompose import device_name
+from paramlens.commands.arguments import add_device_argument, add_run_dir_argument, usage_error
 from paramlens.commands.types import Subparsers
 
 
@@ -21,11 +19,9 @@ def register(subparsers: Subparsers) -> None:
             "for toy targets, recovery of the known mechanisms (mmcs, alive_per_feature)."
         ),
     )
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run directory")
+    add_run_dir_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument(
-        "--device", type=device_name, help="auto, cpu, cuda or cuda:N (default: the run's)"
-    )
+    add_device_argument(parser)
     parser.set_defaults(handler=_eval)
 
 
@@ -36,8 +32,7 @@ def _eval(args: argparse.Namespace) -> int:
     try:
         result = evaluate_run(args.run_dir, args.device)
     except (FileNotFoundError, ValueError) as error:
-        print(f"paramlens eval: {error}", file=sys.stderr)
-        return 2
+        return usage_error("eval", error)
     header = {"run_id": result.run_id, "step": result.step, "weights": result.weights}
     if args.json:
         print(json.dumps(json_safe(header | result.metrics), allow_nan=False))

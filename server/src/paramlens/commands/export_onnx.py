@@ -5,11 +5,10 @@ import json
 import sys
 from pathlib import Path
 
-from paramlens.commands.train_target import positive
+from paramlens.commands.arguments import add_run_dir_argument, positive, usage_error
 from paramlens.commands.types import Subparsers
 
 EXIT_FAILED = 1
-EXIT_USAGE = 2
 _STAGES = ("load", "export", "check", "write")
 
 
@@ -26,7 +25,7 @@ def register(subparsers: Subparsers) -> None:
             "the files are put in place. Prints one JSON object with the files written."
         ),
     )
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run directory")
+    add_run_dir_argument(parser)
     parser.add_argument(
         "--opset", type=positive, metavar="N", help="ONNX opset (default 18, the oldest allowed)"
     )
@@ -53,8 +52,7 @@ def _export(args: argparse.Namespace) -> int:
             bar.update()
         except (FileNotFoundError, ValueError) as error:
             bar.close()
-            print(f"paramlens export-onnx: {error}", file=sys.stderr)
-            return EXIT_USAGE
+            return usage_error("export-onnx", error)
         except RuntimeError as error:
             bar.close()
             print(f"paramlens export-onnx: export failed: {error}", file=sys.stderr)

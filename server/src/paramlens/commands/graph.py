@@ -2,12 +2,15 @@
 
 import argparse
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from paramlens.commands.decompose import device_name
+from paramlens.commands.arguments import (
+    add_device_argument,
+    add_run_dir_argument,
+    fraction,
+    usage_error,
+)
 from paramlens.commands.types import Subparsers
 
 _TOP_OUTPUTS = 10  # output nodes listed in a --json summary
@@ -30,7 +33,7 @@ def register(subparsers: Subparsers) -> None:
             "or with --json one summary object per graph and line. Exit 2 for bad input."
         ),
     )
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run directory")
+    add_run_dir_argument(parser)
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--prompt", help="the text to graph (language models)")
     source.add_argument(
@@ -74,9 +77,7 @@ def register(subparsers: Subparsers) -> None:
         metavar="X",
         help="keep the fewest edges holding share X of the edge scores (default 0.98)",
     )
-    parser.add_argument(
-        "--device", type=device_name, help="auto, cpu, cuda or cuda:N (default: the run's)"
-    )
+    add_device_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object per graph")
     parser.add_argument(
         "--export-neuronpedia",
@@ -85,22 +86,6 @@ def register(subparsers: Subparsers) -> None:
         help="also write the graph as circuit-tracer / Neuronpedia JSON to PATH",
     )
     parser.set_defaults(handler=_graph)
-
-
-def fraction(upper_open: bool = False) -> Callable[[str], float]:
-    """An argparse type for a number in [0, 1], or [0, 1) with upper_open."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not (0.0 <= value < 1.0 if upper_open else 0.0 <= value <= 1.0):
-            interval = "[0, 1)" if upper_open else "[0, 1]"
-            raise argparse.ArgumentTypeError(f"expected a number in {interval}, got {text}")
-        return value
-
-    return parse
 
 
 def feature_list(text: str) -> dict[int, float]:
@@ -156,7 +141,7 @@ def _graph(args: argparse.Namespace) -> int:
             graph_path(args.run_dir, args.graph_id)  # a bad id fails before any work
         run = load_run(args.run_dir, args.device)
     except (FileNotFoundError, ValueError, RuntimeError) as error:  # RuntimeError: no CUDA
-        return _fail(error)
+        return usage_error("graph", error)
     try:
         requests = _requests(args, run)
         with run.threads():
@@ -168,7 +153,7 @@ def _graph(args: argparse.Namespace) -> int:
                     atomic_write_json(args.export_neuronpedia, exported)
                 print(json.dumps(_summary(graph, path)) if args.json else path, flush=True)
     except (ValueError, OSError) as error:
-        return _fail(error)
+        return usage_error("graph", error)
     return 0
 
 
@@ -202,11 +187,6 @@ def _requests(args: argparse.Namespace, run: "LoadedRun") -> "list[GraphRequest]
     elif args.graph_id is not None:
         requests = [GraphRequest(prompt=requests[0].prompt, graph_id=args.graph_id)]
     return requests
-
-
-def _fail(error: Exception) -> int:
-    print(f"paramlens graph: {error}", file=sys.stderr)
-    return 2
 
 
 def _summary(graph: "AttributionGraph", path: Path) -> dict[str, Any]:

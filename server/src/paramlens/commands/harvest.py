@@ -2,24 +2,18 @@
 
 import argparse
 import sys
-from pathlib import Path
 
-from paramlens.commands.decompose import device_name
-from paramlens.commands.train_target import non_negative, positive
+from paramlens.commands.arguments import (
+    add_device_argument,
+    add_run_dir_argument,
+    fraction,
+    non_negative,
+    positive,
+    usage_error,
+)
 from paramlens.commands.types import Subparsers
 
-EXIT_USAGE = 2
 EXIT_STOPPED = 130
-
-
-def ci_threshold(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {value}")
-    return value
 
 
 def register(subparsers: Subparsers) -> None:
@@ -36,7 +30,7 @@ def register(subparsers: Subparsers) -> None:
             "pass over the training data. Prints the file's path when done."
         ),
     )
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run directory")
+    add_run_dir_argument(parser)
     length = parser.add_mutually_exclusive_group()
     length.add_argument(
         "--tokens", type=positive, metavar="N", help="tokens (samples for toy targets) to read"
@@ -59,13 +53,11 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument(
         "--ci-threshold",
-        type=ci_threshold,
+        type=fraction(upper_open=True),
         metavar="X",
         help="a subcomponent fires where its CI is above X (default 0.1)",
     )
-    parser.add_argument(
-        "--device", type=device_name, help="auto, cpu, cuda or cuda:N (default: the run's)"
-    )
+    add_device_argument(parser)
     parser.add_argument(
         "--commit-every",
         type=positive,
@@ -90,7 +82,7 @@ def _harvest(args: argparse.Namespace) -> int:
         try:
             resolve_device(args.device)
         except RuntimeError as error:  # a CUDA device that is not there
-            return _usage(str(error))
+            return usage_error("harvest", error)
     try:
         options = HarvestOptions(
             tokens=args.tokens,
@@ -113,11 +105,6 @@ def _harvest(args: argparse.Namespace) -> int:
         )
         return EXIT_STOPPED
     except (FileNotFoundError, FileExistsError, ValueError) as error:
-        return _usage(str(error))
+        return usage_error("harvest", error)
     print(result.path)
     return 0
-
-
-def _usage(message: str) -> int:
-    print(f"paramlens harvest: {message}", file=sys.stderr)
-    return EXIT_USAGE

@@ -1,18 +1,13 @@
 """`paramlens intervene`: a prompt's next-token predictions with subcomponents kept or ablated."""
 
 import argparse
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paramlens.commands.decompose import device_name
-from paramlens.commands.train_target import positive
+from paramlens.commands.arguments import add_run_dir_argument, device_name, positive, usage_error
 from paramlens.commands.types import Subparsers
 
 if TYPE_CHECKING:
     from paramlens.analysis.intervene import InterventionResult, Prediction
-
-EXIT_USAGE = 2
 
 
 def register(subparsers: Subparsers) -> None:
@@ -29,7 +24,7 @@ def register(subparsers: Subparsers) -> None:
             "separate them by spaces or commas."
         ),
     )
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run directory")
+    add_run_dir_argument(parser)
     parser.add_argument("--prompt", required=True, help="the text to run")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--keep", nargs="+", metavar="ID", help="keep only these")
@@ -77,9 +72,9 @@ def _intervene(args: argparse.Namespace) -> int:
             result = intervene(run, spec, engine_for(run, args.engine))
     except ValidationError as error:
         details = "; ".join(str(problem["msg"]) for problem in error.errors())
-        return _usage(details)
+        return usage_error("intervene", details)
     except (FileNotFoundError, ValueError) as error:
-        return _usage(str(error))
+        return usage_error("intervene", error)
     print(result.model_dump_json() if args.json else _text(result))
     return 0
 
@@ -108,8 +103,3 @@ def _text(result: "InterventionResult") -> str:
 
 def _shown(prediction: "Prediction") -> str:
     return f"{prediction.token!r:<16} {prediction.probability:.4f}"
-
-
-def _usage(message: str) -> int:
-    print(f"paramlens intervene: {message}", file=sys.stderr)
-    return EXIT_USAGE

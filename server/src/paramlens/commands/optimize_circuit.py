@@ -1,12 +1,14 @@
 """`paramlens optimize-circuit`: the smallest faithful circuit for one prompt's target token."""
 
 import argparse
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paramlens.commands.decompose import device_name
-from paramlens.commands.graph import fraction
+from paramlens.commands.arguments import (
+    add_device_argument,
+    add_run_dir_argument,
+    fraction,
+    usage_error,
+)
 from paramlens.commands.types import Subparsers
 
 if TYPE_CHECKING:  # imported where used: they load torch, which starting the CLI need not
@@ -45,7 +47,7 @@ def register(subparsers: Subparsers) -> None:
             "CI masks alone. Exit 2 for bad input."
         ),
     )
-    parser.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run directory")
+    add_run_dir_argument(parser)
     parser.add_argument("--prompt", required=True, help="the text the target follows")
     parser.add_argument(
         "--target",
@@ -73,9 +75,7 @@ def register(subparsers: Subparsers) -> None:
         help="skip the contrast circuit optimised on its CI-masked CE alone",
     )
     parser.add_argument("--id", dest="graph_id", metavar="ID", help="the graph's id")
-    parser.add_argument(
-        "--device", type=device_name, help="auto, cpu, cuda or cuda:N (default: the run's)"
-    )
+    add_device_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     parser.set_defaults(handler=_optimize)
 
@@ -96,8 +96,7 @@ def _optimize(args: argparse.Namespace) -> int:
             f"--{str(problem['loc'][0]).replace('_', '-')}: {problem['msg']}"
             for problem in error.errors()
         )
-        print(f"paramlens optimize-circuit: {problems}", file=sys.stderr)
-        return 2
+        return usage_error("optimize-circuit", problems)
     try:
         result = optimize_circuit(
             args.run_dir,
@@ -110,8 +109,7 @@ def _optimize(args: argparse.Namespace) -> int:
             progress=True,
         )
     except (FileNotFoundError, ValueError, RuntimeError) as error:  # RuntimeError: no CUDA
-        print(f"paramlens optimize-circuit: {error}", file=sys.stderr)
-        return 2
+        return usage_error("optimize-circuit", error)
     print(result.model_dump_json() if args.json else report(result))
     return 0
 

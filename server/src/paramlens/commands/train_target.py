@@ -5,25 +5,12 @@ import json
 from pathlib import Path
 from typing import get_args
 
+from paramlens.commands.arguments import non_negative, positive
 from paramlens.commands.types import Subparsers
 from paramlens.config.sections.target import BuiltinTargetName
 
 # From the config model rather than paramlens.targets, so that `--help` does not wait for torch.
 BUILTIN_NAMES = get_args(BuiltinTargetName)
-
-
-def non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be non-negative, got {value}")
-    return value
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return value
 
 
 def register(subparsers: Subparsers) -> None:

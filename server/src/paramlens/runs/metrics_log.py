@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Any
 
 from paramlens.runs.atomic import json_safe
+from paramlens.runs.jsonl import drop_torn_tail
 
 
 def read_metrics(path: Path) -> list[dict[str, Any]]:
@@ -31,7 +32,7 @@ class MetricsLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.logged_steps = {int(record["step"]) for record in read_metrics(path)}
-        _drop_torn_tail(path)
+        drop_torn_tail(path)
         self._file = path.open("a", encoding="utf-8")
 
     def append(self, record: dict[str, Any]) -> bool:
@@ -58,12 +59,3 @@ class MetricsLog:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _drop_torn_tail(path: Path) -> None:
-    if not path.is_file():
-        return
-    data = path.read_bytes()
-    if data and not data.endswith(b"\n"):
-        with path.open("r+b") as f:
-            f.truncate(data.rfind(b"\n") + 1)

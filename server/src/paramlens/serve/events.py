@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from paramlens.runs.atomic import json_safe
+from paramlens.runs.jsonl import drop_torn_tail
 from paramlens.runs.manifest import utc_now
 
 EVENTS_FILE = "events.jsonl"
@@ -44,7 +45,7 @@ class EventLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        _drop_torn_tail(path)
+        drop_torn_tail(path)
         self.count = 0
         self.last: dict[str, dict[str, Any]] = {}  # the latest data of each event type
         for event in EventReader(path).read_new():
@@ -98,12 +99,3 @@ class EventReader:
         if fresh:
             self.after = fresh[-1].id
         return fresh
-
-
-def _drop_torn_tail(path: Path) -> None:
-    if not path.is_file():
-        return
-    data = path.read_bytes()
-    if data and not data.endswith(b"\n"):
-        with path.open("r+b") as f:
-            f.truncate(data.rfind(b"\n") + 1)

@@ -4,14 +4,15 @@ python -m paramlens.serve.openapi --write   # regenerate it (then `npm run gen:a
 python -m paramlens.serve.openapi --check   # exit 1 if it is stale
 """
 
-import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from paramlens.generated_files import repository_root, stale_paths, write_or_check
 from paramlens.serve.app import create_app
+
+__all__ = ["is_stale", "main", "openapi_document", "openapi_text", "repository_root"]
 
 OPENAPI_FILE = Path("protocol/serverApi.openapi.json")
 
@@ -27,42 +28,22 @@ def openapi_text() -> str:
     return json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
 
 
-def repository_root() -> Path:
-    """The checkout this package lies in (server/src/paramlens/serve/openapi.py)."""
-    return Path(__file__).resolve().parents[4]
+def _generated_files() -> dict[Path, str]:
+    return {OPENAPI_FILE: openapi_text()}
 
 
 def is_stale(root: Path) -> bool:
-    path = root / OPENAPI_FILE
-    return not path.is_file() or path.read_text(encoding="utf-8") != openapi_text()
+    return bool(stale_paths(_generated_files(), root))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    return write_or_check(
+        argv,
         prog="python -m paramlens.serve.openapi",
         description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        files=_generated_files,
+        regenerate="npm run gen:api",
     )
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--write", action="store_true", help="regenerate the document")
-    action.add_argument("--check", action="store_true", help="exit 1 if the document is stale")
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=repository_root(),
-        help="repository root (default: %(default)s)",
-    )
-    args = parser.parse_args(argv)
-    if args.write:
-        path = args.root / OPENAPI_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(openapi_text(), encoding="utf-8")
-        print(f"wrote {OPENAPI_FILE}")
-        return 0
-    if is_stale(args.root):
-        print(f"{OPENAPI_FILE} is stale; run: npm run gen:api", file=sys.stderr)
-        return 1
-    return 0
 
 
 if __name__ == "__main__":

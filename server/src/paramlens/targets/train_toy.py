@@ -1,8 +1,7 @@
 """Training loop for the toy targets: AdamW on fresh sparse-feature batches, MSE loss."""
 
 import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,6 +10,7 @@ from torch import Tensor
 from tqdm import tqdm
 
 from paramlens.data.sparse_features import SparseFeatureTask
+from paramlens.train.threads import single_thread
 
 TRAIN_STREAM = 0
 EVAL_STREAM = 1  # batches for the final loss, never seen in training
@@ -36,7 +36,9 @@ def train_toy(
     desc: str,
 ) -> float:
     """Minimise `loss_fn` over `params` and return the mean loss on held-out batches."""
-    with _one_thread():
+    # Toy matrices are tiny: thread synchronisation costs more than it saves (several times
+    # more on a busy CPU), and a fixed thread count gives the same floats on every machine.
+    with single_thread():
         batches = task.batches(recipe.batch_size, seed, stream=TRAIN_STREAM)
         optimizer = torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay)
         bar = tqdm(range(recipe.steps), desc=desc, disable=not progress, dynamic_ncols=True)
@@ -55,18 +57,6 @@ def train_toy(
         with torch.no_grad():
             losses = [loss_fn(held_out.batch_at(i)).item() for i in range(EVAL_BATCHES)]
         return sum(losses) / len(losses)
-
-
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    # Toy matrices are tiny: thread synchronisation costs more than it saves (several times
-    # more on a busy CPU), and a fixed thread count gives the same floats on every machine.
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def _lr(recipe: ToyRecipe, step: int) -> float:

@@ -1,7 +1,7 @@
-"""CPU threads for a run: one for the toy targets, torch's default otherwise."""
+"""CPU threads: one for work too small to share (toy targets, one prompt), else torch's default."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import torch
 
@@ -9,15 +9,19 @@ from paramlens.config import DecompositionConfig
 
 
 @contextmanager
-def threads_for(config: DecompositionConfig, device: torch.device) -> Iterator[None]:
-    """Toy matrices are tiny: thread synchronisation costs more than it saves (over ten
-    times more on a busy CPU), and a fixed count gives the same floats on any machine."""
-    if device.type != "cpu" or config.data.kind != "synthetic":
-        yield
-        return
+def single_thread() -> Iterator[None]:
+    """One torch intra-op thread inside the block; the previous count again after it."""
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+def threads_for(config: DecompositionConfig, device: torch.device) -> AbstractContextManager[None]:
+    """Toy matrices are tiny: thread synchronisation costs more than it saves (over ten
+    times more on a busy CPU), and a fixed count gives the same floats on any machine."""
+    if device.type != "cpu" or config.data.kind != "synthetic":
+        return nullcontext()
+    return single_thread()

@@ -1,7 +1,6 @@
 """A circuit for one prompt's target token: optimised, judged, and written as a graph file."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from pathlib import Path
 
 import torch
@@ -19,6 +18,7 @@ from paramlens.graphs.compute import compute_attribution_graph
 from paramlens.graphs.graph_file import AttributionGraph, CircuitRecord, graph_path, write_graph
 from paramlens.graphs.prune import keep_all
 from paramlens.graphs.settings import CircuitSettings, GraphSettings
+from paramlens.train.threads import single_thread
 
 
 class CircuitResult(BaseModel):
@@ -127,7 +127,9 @@ def optimize_circuit(
             "language model's prompt"
         )
     d = run.decomposition
-    with _small_work_threads(d.device):
+    # One CPU thread: every forward here runs one prompt, whose matrices are so small that
+    # thread synchronisation costs more than it saves (over ten times more on a busy CPU).
+    with single_thread() if d.device.type == "cpu" else nullcontext():
         graph = find_circuit(
             d.model,
             d.ci_fn,
@@ -155,18 +157,3 @@ def optimize_circuit(
         graph_edges=len(graph.edges),
         circuit=graph.circuit,
     )
-
-
-@contextmanager
-def _small_work_threads(device: torch.device) -> Iterator[None]:
-    """One CPU thread: every forward here runs one prompt, whose matrices are so small that
-    thread synchronisation costs more than it saves (over ten times more on a busy CPU)."""
-    if device.type != "cpu":
-        yield
-        return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)

@@ -7,7 +7,7 @@ makes is a primary-key range, so the tables are WITHOUT ROWID (clustered on that
 FORMAT_VERSION = "1"
 DATABASE_FILE = "harvest.sqlite"
 
-DDL = """
+_TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE modules (
   module TEXT PRIMARY KEY,
@@ -39,16 +39,11 @@ CREATE TABLE examples (
   PRIMARY KEY (module, component, rank)
 ) WITHOUT ROWID;
 CREATE TABLE vocab (token_id INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE input_token_pmi (
-  module TEXT NOT NULL,
-  component INTEGER NOT NULL,
-  rank INTEGER NOT NULL,
-  token_id INTEGER NOT NULL,
-  pmi REAL NOT NULL,
-  count INTEGER NOT NULL,
-  PRIMARY KEY (module, component, rank)
-) WITHOUT ROWID;
-CREATE TABLE output_token_pmi (
+"""
+
+# Input-token and output-token PMI share their columns: a subcomponent's tokens of highest PMI.
+_PMI_TABLE = """
+CREATE TABLE {name} (
   module TEXT NOT NULL,
   component INTEGER NOT NULL,
   rank INTEGER NOT NULL,
@@ -58,3 +53,7 @@ CREATE TABLE output_token_pmi (
   PRIMARY KEY (module, component, rank)
 ) WITHOUT ROWID;
 """
+
+DDL = _TABLES + "".join(
+    _PMI_TABLE.format(name=name) for name in ("input_token_pmi", "output_token_pmi")
+)
