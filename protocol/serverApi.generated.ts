@@ -140,6 +140,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/runs/{run_id}/intervene': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Next-token predictions with subcomponents kept or ablated
+     * @description Run the prompt through the run's decomposed model with only `keep` kept (every other
+     *     subcomponent masked) or with `ablate` masked, Δ off, beside the unmasked model. IDs are
+     *     subcomponents (`h.1.mlp.down_proj:12`, or short names such as `1.mlp.down:12`), applied
+     *     at every position, or nodes (`h.1.mlp.down_proj:3:12`), applied at that position only.
+     */
+    post: operations['intervene_on_run_runs__run_id__intervene_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/runs': {
     parameters: {
       query?: never;
@@ -235,8 +258,9 @@ export interface paths {
     put?: never;
     /**
      * Start Job
-     * @description Queue an analysis command (harvest, export-onnx) on a finished run; it runs in a
-     *     worker process on the run's device, and its output arrives as `log` events.
+     * @description Queue an analysis command (harvest, export-onnx, graph, optimize-circuit) on a finished
+     *     run; it runs in a worker process on the run's device, and its output arrives as `log`
+     *     events.
      */
     post: operations['start_job_runs__run_id__jobs_post'];
     delete?: never;
@@ -564,6 +588,67 @@ export interface components {
        */
       devices: components['schemas']['DeviceInfo'][];
     };
+    /** InterventionResult */
+    InterventionResult: {
+      /** Run Id */
+      run_id: string;
+      /** Weights Step */
+      weights_step: number;
+      /**
+       * Engine
+       * @enum {string}
+       */
+      engine: 'torch' | 'onnx';
+      /** Prompt */
+      prompt: string;
+      /** Tokens */
+      tokens: components['schemas']['TokenText'][];
+      /**
+       * Mode
+       * @enum {string}
+       */
+      mode: 'keep' | 'ablate';
+      /** Ids */
+      ids: string[];
+      target: components['schemas']['TokenText'] | null;
+      /** Positions */
+      positions: components['schemas']['PositionResult'][];
+    };
+    /** InterventionSpec */
+    InterventionSpec: {
+      /**
+       * Prompt
+       * @description The text to run.
+       */
+      prompt: string;
+      /**
+       * Keep
+       * @description Keep only these subcomponents or nodes.
+       */
+      keep?: string[] | null;
+      /**
+       * Ablate
+       * @description Ablate these subcomponents or nodes.
+       */
+      ablate?: string[] | null;
+      /**
+       * Target
+       * @description A token (its text, e.g. ' mat') whose probability to report.
+       */
+      target?: string | null;
+      /**
+       * Top K
+       * @description Number of predictions per position.
+       * @default 10
+       */
+      top_k: number;
+      /**
+       * All Positions
+       * @description Predictions at every position, not only the last.
+       * @default false
+       */
+      all_positions: boolean;
+    };
     /**
      * JobInfo
      * @description The job queued or running on a run (at most one at a time).
@@ -675,6 +760,31 @@ export interface components {
       /** Count */
       count: number;
     };
+    /** PositionResult */
+    PositionResult: {
+      /** Position */
+      position: number;
+      token: components['schemas']['TokenText'];
+      /** Predictions */
+      predictions: components['schemas']['Prediction'][];
+      /** Baseline */
+      baseline: components['schemas']['Prediction'][];
+      /** Target Probability */
+      target_probability: number | null;
+      /** Baseline Target Probability */
+      baseline_target_probability: number | null;
+      /** Kl To Unmasked */
+      kl_to_unmasked: number;
+    };
+    /** Prediction */
+    Prediction: {
+      /** Id */
+      id: number;
+      /** Token */
+      token: string;
+      /** Probability */
+      probability: number;
+    };
     /**
      * RunInfo
      * @description A run directory as the server sees it (fields as in its run.json).
@@ -750,7 +860,7 @@ export interface components {
     StartJobRequest: {
       /**
        * Kind
-       * @description harvest or export-onnx.
+       * @description harvest, export-onnx, graph or optimize-circuit.
        */
       kind: string;
       /**
@@ -760,6 +870,13 @@ export interface components {
       params?: {
         [key: string]: unknown;
       };
+    };
+    /** TokenText */
+    TokenText: {
+      /** Id */
+      id: number;
+      /** Text */
+      text: string;
     };
     /**
      * ValidateResponse
@@ -1098,6 +1215,60 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HTTPValidationError'];
+        };
+      };
+    };
+  };
+  intervene_on_run_runs__run_id__intervene_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InterventionSpec'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InterventionResult'];
+        };
+      };
+      /** @description No such run */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The run has no weights or cannot be loaded */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description A bad prompt, subcomponent ID or target */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };

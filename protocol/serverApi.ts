@@ -44,3 +44,7 @@ export type CardExample = Schemas['CardExample'];
 export type GraphsResponse = Schemas['GraphsResponse'];
 /** One attribution-graph file of a run. */
 export type GraphSummary = Schemas['GraphSummary'];
+/** Body of `POST /runs/{run_id}/intervene`: a prompt and the subcomponents to keep or ablate. */
+export type InterventionSpec = Schemas['InterventionSpec'];
+/** `POST /runs/{run_id}/intervene`: predictions with the intervention beside the unmasked model's. */
+export type InterventionResult = Schemas['InterventionResult'];

@@ -27,24 +27,27 @@ class Event:
 
 @contextmanager
 def running_server(runs_root: Path, cache_root: Path, *args: str) -> Iterator[ServerProcess]:
-    """`paramlens serve --runs-root runs_root` with PARAMLENS_CACHE=cache_root."""
-    previous = os.environ.get(CACHE_ENV)
-    os.environ[CACHE_ENV] = str(cache_root)
+    """`paramlens serve --runs-root runs_root` with PARAMLENS_CACHE=cache_root.
+
+    The variable is set only while the server starts (it and its workers keep it): the tests
+    that run beside a session-long server read targets from the usual cache."""
     log = runs_root.parent / f"{runs_root.name}-server.log"
-    try:
-        with log.open("a") as stderr:
+    with log.open("a") as stderr:
+        previous = os.environ.get(CACHE_ENV)
+        os.environ[CACHE_ENV] = str(cache_root)
+        try:
             server = start_server(
                 "--runs-root", str(runs_root), *args, stderr=stderr, cwd=runs_root.parent
             )
-            try:
-                yield server
-            finally:
-                stop_server(server)
-    finally:
-        if previous is None:
-            os.environ.pop(CACHE_ENV, None)
-        else:
-            os.environ[CACHE_ENV] = previous
+        finally:
+            if previous is None:
+                os.environ.pop(CACHE_ENV, None)
+            else:
+                os.environ[CACHE_ENV] = previous
+        try:
+            yield server
+        finally:
+            stop_server(server)
 
 
 def auth(server: ServerProcess) -> dict[str, str]:

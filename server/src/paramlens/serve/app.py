@@ -12,6 +12,7 @@ from paramlens.serve import (
     graphs_routes,
     health,
     info_routes,
+    intervene_routes,
     runs_routes,
 )
 from paramlens.serve.auth import TokenGate, bearer_token_guard
@@ -53,6 +54,7 @@ def create_app(
     app.include_router(config_routes.router)
     app.include_router(cards_routes.router)
     app.include_router(graphs_routes.router)
+    app.include_router(intervene_routes.router)
     app.include_router(runs_routes.router)
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -168,8 +168,9 @@ async def resume_run(run_id: RunId, jobs: Manager) -> RunInfo:
     responses={404: {"description": "No such run."}, 409: {"description": "Cannot start."}},
 )
 async def start_job(run_id: RunId, body: StartJobRequest, jobs: Manager) -> RunInfo:
-    """Queue an analysis command (harvest, export-onnx) on a finished run; it runs in a
-    worker process on the run's device, and its output arrives as `log` events."""
+    """Queue an analysis command (harvest, export-onnx, graph, optimize-circuit) on a finished
+    run; it runs in a worker process on the run's device, and its output arrives as `log`
+    events."""
     if body.kind not in ANALYSIS_KINDS:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_ENTITY,

@@ -47,6 +47,50 @@ class ExportOnnxParams(BaseModel):
     opset: int | None = Field(default=None, ge=18)
 
 
+# As `GET /runs/{run_id}/graphs/{graph_id}` accepts them: one file name under graphs/.
+GRAPH_ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$"
+_MAX_PROMPT_CHARS = 100_000
+
+
+class GraphParams(BaseModel):
+    """Options of `paramlens graph` for language models; without a prompt it graphs every
+    prompt of the config's `analysis.prompts`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str | None = Field(default=None, min_length=1, max_length=_MAX_PROMPT_CHARS)
+    id: str | None = Field(default=None, pattern=GRAPH_ID_PATTERN)
+    ci_threshold: float | None = Field(default=None, ge=0, lt=1)
+    node_threshold: float | None = Field(default=None, ge=0, le=1)
+    edge_threshold: float | None = Field(default=None, ge=0, le=1)
+
+
+class OptimizeCircuitParams(BaseModel):
+    """Options of `paramlens optimize-circuit`; the bounds are those of `CircuitSettings`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(min_length=1, max_length=_MAX_PROMPT_CHARS)
+    target: str = Field(min_length=1, max_length=1000)
+    position: int | None = None
+    steps: int | None = Field(default=None, ge=1)
+    lr: float | None = Field(default=None, gt=0)
+    stochastic_coeff: float | None = Field(default=None, ge=0)
+    pgd_coeff: float | None = Field(default=None, ge=0)
+    pgd_steps: int | None = Field(default=None, ge=1)
+    pgd_step_size: float | None = Field(default=None, gt=0)
+    importance_coeff: float | None = Field(default=None, ge=0)
+    p: float | None = Field(default=None, gt=0)
+    beta: float | None = Field(default=None, ge=0)
+    eval_samples: int | None = Field(default=None, ge=1)
+    eval_pgd_steps: int | None = Field(default=None, ge=1)
+    eval_pgd_step_size: float | None = Field(default=None, gt=0)
+    seed: int | None = None
+    ci_threshold: float | None = Field(default=None, ge=0, lt=1)
+    no_ci_only: bool = False
+    id: str | None = Field(default=None, pattern=GRAPH_ID_PATTERN)
+
+
 @dataclass(frozen=True)
 class JobKind:
     name: str
@@ -63,7 +107,10 @@ def _decompose_argv(run_dir: Path, params: BaseModel) -> list[str]:
 
 
 def _cli_argv(command: str) -> JobArgv:
-    """`python -m paramlens <command> RUN_DIR --option value …` from the parameters."""
+    """`python -m paramlens <command> RUN_DIR --option=value …` from the parameters.
+
+    One `--option=value` argument rather than two, so that a value starting with a dash (a
+    prompt, a negative position) is not read as an option."""
 
     def argv(run_dir: Path, params: BaseModel) -> list[str]:
         args = [sys.executable, "-m", "paramlens", command, str(run_dir)]
@@ -72,7 +119,7 @@ def _cli_argv(command: str) -> JobArgv:
             if value is True:
                 args.append(flag)
             elif value is not False:
-                args += [flag, str(value)]
+                args.append(f"{flag}={value}")
         return args
 
     return argv
@@ -96,6 +143,8 @@ JOB_KINDS: dict[str, JobKind] = {
         DECOMPOSE,
         _cli_kind("harvest", HarvestParams),
         _cli_kind("export-onnx", ExportOnnxParams),
+        _cli_kind("graph", GraphParams),
+        _cli_kind("optimize-circuit", OptimizeCircuitParams),
     )
 }
 # Kinds started with `POST /runs/{run_id}/jobs`; decompose has its own routes.

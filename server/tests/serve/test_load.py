@@ -1,0 +1,128 @@
+"""Many requests at once on a real server: concurrent cards, and graph jobs queued per device."""
+
+import asyncio
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import httpx
+import pytest
+
+from paramlens.analysis.harvest.cards import read_card
+from paramlens.analysis.harvest.schema import DATABASE_FILE
+from paramlens.cli import main
+from paramlens.train.threads import single_thread
+from server_process import ServerProcess, start_server, stop_server
+
+from .runs_api import auth, read_events, request
+
+# A run has one job at a time, so the four graph jobs go to four copies of the harvested run.
+RUN_IDS = [f"llama-{i}" for i in range(4)]
+PROMPTS = [
+    "Once upon a time there was a little",
+    "The cat sat on the",
+    "She went to the park with her",
+    "One day, a big dog",
+]
+CPU_JOBS = 2
+N_CARDS = 50
+
+# About two minutes on two busy CPU cores: a harvest, then two rounds of two graph workers.
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def runs_root(tmp_path_factory: pytest.TempPathFactory, short_llama_run: Path) -> Path:
+    """Four copies of the short tiny-Llama run, harvested with `paramlens harvest --batches 2`."""
+    root = tmp_path_factory.mktemp("load") / "runs"
+    first = root / RUN_IDS[0]
+    shutil.copytree(short_llama_run, first)
+    with single_thread():
+        assert main(["harvest", str(first), "--batches", "2"]) == 0
+    for run_id in RUN_IDS[1:]:
+        shutil.copytree(first, root / run_id)
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(runs_root: Path) -> Iterator[ServerProcess]:
+    limit = f"cpu={CPU_JOBS}"
+    with (runs_root.parent / "stderr.log").open("w") as stderr:
+        running = start_server(
+            "--runs-root",
+            str(runs_root),
+            "--max-jobs-per-device",
+            limit,
+            stderr=stderr,
+            cwd=runs_root.parent,
+        )
+        yield running
+        stop_server(running)
+
+
+def _components(db_path: Path, count: int) -> list[tuple[str, int]]:
+    """`count` subcomponents, alive ones first, spread over the modules."""
+    with closing(sqlite3.connect(db_path)) as db:
+        rows = db.execute(
+            "SELECT module, component FROM components ORDER BY alive DESC, component, module"
+        ).fetchmany(count)
+    return [(str(module), int(component)) for module, component in rows]
+
+
+async def _get_all(server: ServerProcess, paths: list[str]) -> list[httpx.Response]:
+    async with httpx.AsyncClient(base_url=server.url, headers=auth(server), timeout=120) as client:
+        return await asyncio.gather(*(client.get(path) for path in paths))
+
+
+async def _post_all(server: ServerProcess, posts: list[tuple[str, object]]) -> list[httpx.Response]:
+    async with httpx.AsyncClient(base_url=server.url, headers=auth(server), timeout=120) as client:
+        return await asyncio.gather(*(client.post(path, json=body) for path, body in posts))
+
+
+def test_concurrent_card_requests_all_get_their_own_card(
+    server: ServerProcess, runs_root: Path
+) -> None:
+    db_path = runs_root / RUN_IDS[0] / DATABASE_FILE
+    components = _components(db_path, N_CARDS)
+    assert len(components) == N_CARDS
+    paths = [f"/runs/{RUN_IDS[0]}/components/{m}/{c}?limit=5" for m, c in components]
+
+    responses = asyncio.run(_get_all(server, paths))
+
+    for (module, component), response in zip(components, responses, strict=True):
+        assert response.status_code == 200, response.text
+        expected = read_card(db_path, module, component, limit=5)
+        assert response.json() == expected.model_dump(mode="json")
+
+
+def test_concurrent_graph_jobs_queue_per_device_and_all_complete(
+    server: ServerProcess, runs_root: Path
+) -> None:
+    posts = [
+        (f"/runs/{run_id}/jobs", {"kind": "graph", "params": {"prompt": prompt, "id": "load"}})
+        for run_id, prompt in zip(RUN_IDS, PROMPTS, strict=True)
+    ]
+
+    answers = asyncio.run(_post_all(server, posts))
+
+    assert [answer.status_code for answer in answers] == [202] * len(RUN_IDS)
+    # The requests are handled one after another: the first two start, the others wait.
+    states = sorted(answer.json()["job"]["state"] for answer in answers)
+    assert states == ["queued"] * (len(RUN_IDS) - CPU_JOBS) + ["running"] * CPU_JOBS
+    while True:
+        jobs = [run["job"] for run in request(server, "GET", "/runs").json()["runs"]]
+        assert sum(job is not None and job["state"] == "running" for job in jobs) <= CPU_JOBS
+        if all(job is None for job in jobs):
+            break
+        time.sleep(0.2)
+    for run_id, prompt in zip(RUN_IDS, PROMPTS, strict=True):
+        events = read_events(server, run_id)
+        jobs = [event.data for event in events if event.event == "job"]
+        assert [job["state"] for job in jobs[-3:]] == ["queued", "started", "ended"]
+        assert (jobs[-1]["kind"], jobs[-1]["exit_code"]) == ("graph", 0)
+        assert (runs_root / run_id / "graphs" / "load.graph.json").is_file()
+        listed = request(server, "GET", f"/runs/{run_id}/graphs").json()["graphs"]
+        assert [(graph["id"], graph["prompt"]) for graph in listed] == [("load", prompt)]
