@@ -1,7 +1,9 @@
-"""Interventions on the short tiny-Llama run: keep-only and ablate masks against direct masked
-forwards and the evaluation's mask kinds, ID resolution, and the `paramlens intervene` command."""
+"""Interventions on the short tiny-Llama run and on a toy (TMS 5-2) run: keep-only and ablate
+masks against direct masked forwards and the evaluation's mask kinds, ID resolution, and the
+`paramlens intervene` command."""
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,10 +12,12 @@ import pytest
 import torch
 
 from paramlens.analysis.export.masked_forward import module_slices
+from paramlens.analysis.export.onnx_file import export_onnx
 from paramlens.analysis.intervene import (
     InterventionResult,
     InterventionSpec,
     intervene,
+    onnx_engine,
     prepare_intervention,
     torch_engine,
 )
@@ -290,3 +294,148 @@ def test_latency_helpers_time_a_keep_intervention(run: LoadedRun) -> None:
     assert len(run.tokenizer.encode(prompt, add_special_tokens=False).ids) == 64
     assert len(latencies) == 3 and p95(latencies) > 0
     assert json.loads(keep_spec(run, prompt).model_dump_json())["keep"][0] == "h.0.attn.k_proj:0"
+
+
+# ---- toy models: an input vector in, the output vector beside the unmasked one out ----
+
+TOY_INPUT = {1: 1.0, 3: 0.5}
+
+
+@pytest.fixture(scope="module")
+def toy(toy_run: Path) -> LoadedRun:
+    return load_run(toy_run, "cpu")
+
+
+def _toy_output(toy: LoadedRun, masks: dict[str, torch.Tensor]) -> np.ndarray:
+    """The toy's output on TOY_INPUT with masks path -> (C,) and Δ off, computed here."""
+    x = torch.zeros(1, 5)
+    for feature, value in TOY_INPUT.items():
+        x[0, feature] = value
+    with torch.no_grad():
+        output = toy.decomposition.model(x, masks={p: m[None] for p, m in masks.items()}).output
+    return output[0].numpy()
+
+
+def _toy_masks(toy: LoadedRun, value: float) -> dict[str, torch.Tensor]:
+    return {path: torch.full((C,), value) for path, C in toy.decomposition.model.module_C.items()}
+
+
+def test_a_toy_keeping_everything_gives_the_unmasked_outputs(toy: LoadedRun) -> None:
+    spec = InterventionSpec(features=TOY_INPUT, keep=_all_subcomponents(toy), target_output=1)
+
+    result = intervene(toy, spec)
+
+    outputs = result.outputs
+    assert outputs is not None and result.input_kind == "features" and result.positions == []
+    unmasked = _toy_output(toy, _toy_masks(toy, 1.0))
+    np.testing.assert_allclose(outputs.baseline, unmasked, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(outputs.values, unmasked, rtol=0, atol=1e-6)
+    assert outputs.mse_to_unmasked == pytest.approx(0, abs=1e-12)
+    assert outputs.target_value == outputs.baseline_target_value == pytest.approx(unmasked[1])
+    assert (result.prompt, [t.text for t in result.tokens]) == (
+        "1=1, 3=0.5",
+        ["feature 1", "feature 3"],
+    )
+    assert result.target is not None and result.target.text == "output 1"
+
+
+def test_a_toy_ablating_everything_gives_the_zero_mask_output(toy: LoadedRun) -> None:
+    spec = InterventionSpec(features=TOY_INPUT, ablate=_all_subcomponents(toy))
+
+    outputs = intervene(toy, spec).outputs
+
+    assert outputs is not None and outputs.target_value is None
+    zero = _toy_output(toy, _toy_masks(toy, 0.0))
+    np.testing.assert_allclose(outputs.values, zero, rtol=0, atol=1e-6)
+    baseline = np.array(outputs.baseline)
+    assert outputs.mse_to_unmasked == pytest.approx(float(np.mean((zero - baseline) ** 2)))
+
+
+@pytest.mark.parametrize("mode", ["keep", "ablate"])
+def test_a_toy_intervention_is_the_direct_masked_forward(toy: LoadedRun, mode: str) -> None:
+    spec = InterventionSpec.model_validate(
+        {"features": TOY_INPUT, mode: ["linear1:2", "linear2:0", "linear2:7"]}
+    )
+
+    outputs = intervene(toy, spec).outputs
+
+    chosen, rest = (1.0, 0.0) if mode == "keep" else (0.0, 1.0)
+    masks = _toy_masks(toy, rest)
+    masks["linear1"][2] = masks["linear2"][0] = masks["linear2"][7] = chosen
+    assert outputs is not None
+    np.testing.assert_allclose(outputs.values, _toy_output(toy, masks), rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("linear1:8", "linear1:8: index 8 is out of range: linear1 has C = 8 (indices 0–7)"),
+        ("linear3:1", "no decomposed module 'linear3'; its modules are linear1, linear2"),
+        ("linear1:0:3", "input has no positions: give MODULE:INDEX, e.g. linear1:0"),
+        ("embed:0", "pseudo-nodes (embed, output) have no mask"),
+    ],
+)
+def test_bad_toy_ids_are_named_with_what_is_valid(toy: LoadedRun, bad: str, message: str) -> None:
+    spec = InterventionSpec(features=TOY_INPUT, keep=["linear1:1", bad])
+
+    with pytest.raises(ValueError) as error:
+        prepare_intervention(toy, spec)
+
+    assert bad in str(error.value) and message in str(error.value)
+
+
+def test_bad_toy_inputs_and_targets_are_explained(toy: LoadedRun, run: LoadedRun) -> None:
+    def spec(**fields: object) -> InterventionSpec:
+        return InterventionSpec.model_validate({"keep": ["linear1:1"], **fields})
+
+    with pytest.raises(ValueError, match=r"feature 5 is out of range: the model has 5 features"):
+        prepare_intervention(toy, spec(features={5: 1.0}))
+    with pytest.raises(ValueError, match="feature 2 has value inf"):
+        prepare_intervention(toy, spec(features={2: float("inf")}))
+    with pytest.raises(ValueError, match="target output 5 is out of range: .* 5 outputs"):
+        intervene(toy, spec(features=TOY_INPUT, target_output=5))
+    with pytest.raises(ValueError, match="decomposes a toy model, which reads feature vectors"):
+        prepare_intervention(toy, spec(prompt=PROMPT))
+    with pytest.raises(ValueError, match="decomposes a language model: give a prompt"):
+        prepare_intervention(run, spec(features=TOY_INPUT))
+    with pytest.raises(ValueError, match="exactly one of prompt .*, features"):
+        spec(prompt=PROMPT, features=TOY_INPUT)
+    with pytest.raises(ValueError, match="give target_output"):
+        spec(features=TOY_INPUT, target="1")
+
+
+def test_intervene_command_on_a_toy(toy_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["intervene", str(toy_run), "--input", "1=1,3=0.5", "--ablate", "linear1:2"]
+
+    assert main([*args, "--target", "3", "--json"]) == 0
+    result = InterventionResult.model_validate_json(capsys.readouterr().out)
+    assert result.features == TOY_INPUT and result.target is not None and result.target.id == 3
+    assert result.outputs is not None and len(result.outputs.values) == 5
+
+    assert main([*args, "--top-k", "2"]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[1] == "input: 1=1, 3=0.5 (2 active features)"
+    assert text[2].startswith("MSE(unmasked, ablate) = ") and text[2].endswith(" over 5 outputs")
+    assert text[3].split() == ["output", "ablate", "unmasked"] and len(text) == 7
+    assert text[-1] == "  (the 2 largest of 5 outputs; --json lists all)"
+
+    assert main(["intervene", str(toy_run), "--features", "1", "--keep", "l:1"]) == 2
+    assert "its modules are linear1, linear2" in capsys.readouterr().err
+    assert main([*args, "--target", "x"]) == 2
+    assert "a toy model's --target is an output index (0, 1, …), got 'x'" in capsys.readouterr().err
+
+
+def test_a_toy_intervention_through_onnx_matches_torch(toy_run: Path, tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    shutil.copytree(toy_run, run_dir)
+    toy = load_run(run_dir, "cpu")
+    export_onnx(toy)
+    spec = InterventionSpec(features=TOY_INPUT, keep=["linear1:2", "linear2:0"], target_output=1)
+
+    through_onnx = intervene(toy, spec, onnx_engine(toy, threads=1))
+    through_torch = intervene(toy, spec)
+
+    assert through_onnx.engine == "onnx" and through_onnx.outputs and through_torch.outputs
+    np.testing.assert_allclose(
+        through_onnx.outputs.values, through_torch.outputs.values, rtol=0, atol=1e-5
+    )

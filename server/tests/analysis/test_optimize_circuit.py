@@ -1,5 +1,6 @@
-"""Post-hoc CI pruning on the short tiny-Llama run: a smaller circuit, probabilities that agree
-with direct masked forwards, its graph, and the `paramlens optimize-circuit` command."""
+"""Post-hoc CI pruning on the short tiny-Llama run and a toy (TMS 5-2) run: a smaller circuit,
+probabilities (output values) that agree with direct masked forwards, its graph, and the
+`paramlens optimize-circuit` command."""
 
 import json
 import shutil
@@ -9,12 +10,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from paramlens.analysis.circuit import find_circuit
-from paramlens.analysis.circuit.faithfulness import (
-    adversarial_probability,
-    ci_masked_probability,
-)
-from paramlens.analysis.circuit.target import CircuitTarget, resolve_target
+from paramlens.analysis.circuit import FeatureCircuitResult, find_circuit, find_feature_circuit
+from paramlens.analysis.circuit.faithfulness import adversarial_output, ci_masked_output
+from paramlens.analysis.circuit.run_feature_circuit import FeatureCircuitRecord
+from paramlens.analysis.circuit.target import CircuitTarget, FeatureTarget, resolve_target
 from paramlens.analysis.loaded_run import LoadedRun, load_run
 from paramlens.cli import main
 from paramlens.commands.optimize_circuit import SETTING_FLAGS
@@ -111,9 +110,8 @@ def test_probabilities_agree_with_direct_masked_forwards(
     model = run.decomposition.model
     assert record.original.ci_masked == pytest.approx(direct_probability(run, target, ci), rel=1e-5)
     every_alive = {path: (g > 0).float() for path, g in ci.items()}
-    assert ci_masked_probability(model, target, every_alive) == pytest.approx(
-        direct_probability(run, target, every_alive), rel=1e-5
-    )
+    probability = float(target.log_probability(ci_masked_output(model, target, every_alive)).exp())
+    assert probability == pytest.approx(direct_probability(run, target, every_alive), rel=1e-5)
 
 
 def test_the_adversary_does_worse_than_random_ablation(circuit: AttributionGraph) -> None:
@@ -132,13 +130,9 @@ def test_the_adversary_moves_only_alive_sources(run: LoadedRun, target: CircuitT
     ci = run_ci(run, target)
     model = run.decomposition.model
     dead = {path: torch.zeros_like(g, dtype=torch.bool) for path, g in ci.items()}
-    moved = adversarial_probability(
-        model, target, ci, dead, 5, 0.5, torch.Generator().manual_seed(3)
-    )
-    still = adversarial_probability(
-        model, target, ci, dead, 0, 0.5, torch.Generator().manual_seed(3)
-    )
-    assert moved == pytest.approx(still, rel=1e-6)
+    moved = adversarial_output(model, target, ci, dead, 5, 0.5, torch.Generator().manual_seed(3))
+    still = adversarial_output(model, target, ci, dead, 0, 0.5, torch.Generator().manual_seed(3))
+    torch.testing.assert_close(moved, still, rtol=1e-6, atol=0)
 
 
 @pytest.mark.parametrize(
@@ -208,3 +202,128 @@ def test_the_help_shows_the_settings_defaults() -> None:
     others = {"ci_threshold", "compare_ci_only", "lr_warmup_frac", "lr_final_frac", "weight_decay"}
     flagged = {field for field, *_ in SETTING_FLAGS.values()}
     assert flagged | others == set(CircuitSettings.model_fields)
+
+
+# ---- toy models: one output on one input vector ----
+
+TOY_INPUT = {1: 1.0, 3: 0.5}
+TOY_OUTPUT = 1
+
+
+@pytest.fixture(scope="module")
+def toy(toy_run: Path) -> LoadedRun:
+    return load_run(toy_run, "cpu")
+
+
+@pytest.fixture(scope="module")
+def toy_circuit(toy: LoadedRun) -> tuple[AttributionGraph, FeatureCircuitRecord]:
+    d = toy.decomposition
+    return find_feature_circuit(d.model, d.ci_fn, TOY_INPUT, 5, TOY_OUTPUT, SETTINGS)
+
+
+def _toy_x() -> torch.Tensor:
+    x = torch.zeros(1, 5)
+    for feature, value in TOY_INPUT.items():
+        x[0, feature] = value
+    return x
+
+
+def test_a_toy_circuit_reports_three_values_and_is_no_larger_than_the_runs_ci(
+    toy: LoadedRun, toy_circuit: tuple[AttributionGraph, FeatureCircuitRecord]
+) -> None:
+    _, record = toy_circuit
+    d = toy.decomposition
+    x = _toy_x()
+    with torch.no_grad():
+        clean = d.model(x, cache=["inputs"])
+        ci = causal_importance(d.ci_fn(clean.inputs, d.model.components_by_path)).lower
+        masked = d.model(x, masks=ci).output[0]
+    assert record.target_value == pytest.approx(float(clean.output[0, TOY_OUTPUT]))
+    assert record.original.nodes == sum(int((g > 0).sum()) for g in ci.values())
+    assert record.optimized.nodes <= record.original.nodes
+    assert record.ci_only is not None and record.ci_only.nodes <= record.original.nodes
+    assert record.original.ci_masked == pytest.approx(float(masked[TOY_OUTPUT]), abs=1e-6)
+    mse = float(((masked - clean.output[0]) ** 2).mean())
+    assert record.original.ci_masked_mse == pytest.approx(mse, rel=1e-5)
+    for values in (record.optimized, record.original, record.ci_only):
+        assert values.adversarial_mse >= 0 and values.stochastic_mse >= 0
+
+
+def test_a_toy_adversary_raises_the_outputs_squared_error(
+    toy: LoadedRun, toy_circuit: tuple[AttributionGraph, FeatureCircuitRecord]
+) -> None:
+    """A fixed seed: PGD starts from one random draw and ascends the target output's squared
+    error, so it ends above where it started."""
+    d = toy.decomposition
+    x = _toy_x()
+    with torch.no_grad():
+        clean = d.model(x, cache=["inputs"])
+        logits = d.ci_fn(clean.inputs, d.model.components_by_path)
+    ci = {path: g[0] for path, g in causal_importance(logits).lower.items()}
+    alive = {path: z[0] > 0 for path, z in logits.items()}
+    target = FeatureTarget(x, TOY_OUTPUT, clean.output[0])
+    errors = [
+        float(
+            target.loss(
+                adversarial_output(d.model, target, ci, alive, steps, 0.1, torch.Generator())
+            )
+        )
+        for steps in (0, 10)
+    ]
+    assert errors[1] >= errors[0]
+
+
+def test_a_toy_circuits_graph_is_a_feature_graph_of_the_target_output(
+    toy_circuit: tuple[AttributionGraph, FeatureCircuitRecord],
+) -> None:
+    graph, record = toy_circuit
+    assert graph.input_kind == "features" and graph.prompt == "1=1, 3=0.5"
+    assert graph.id == f"circuit-features-1-3-output-{TOY_OUTPUT}" and graph.circuit is None
+    components = [node for node in graph.nodes if isinstance(node, ComponentNode)]
+    assert len(components) == record.optimized.nodes
+    (output,) = [node for node in graph.nodes if isinstance(node, OutputNode)]
+    assert (output.token_id, output.token) == (TOY_OUTPUT, f"output {TOY_OUTPUT}")
+    assert [node.token for node in graph.nodes if isinstance(node, EmbedNode)] == [
+        "feature 1",
+        "feature 3",
+    ]
+
+
+def test_the_command_on_a_toy_prints_both_tables_and_writes_the_graph(
+    toy_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["optimize-circuit", str(toy_run), "--input", "1=1,3=0.5", "--target", "1"]
+    args += ["--steps", "5", "--eval-samples", "4", "--eval-pgd-steps", "2", "--id", "toy"]
+
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("output 1 on input 1=1, 3=0.5: ")
+    assert out[0].endswith(" in the target model (loss: squared error of output 1)")
+    assert out[1].split() == ["output", "1", "nodes", "CI-masked", "stochastic", "adversarial"]
+    assert [line.split()[0] for line in out[2:5]] == ["optimised", "CI-only", "run's"]
+    assert out[5].split()[:3] == ["output", "MSE", "nodes"]
+    assert out[9] == str(toy_run / "graphs" / "toy.graph.json")
+    assert read_graph(toy_run / "graphs" / "toy.graph.json").input_kind == "features"
+
+    assert main([*args, "--all-outputs", "--no-ci-only", "--json"]) == 0
+    result = FeatureCircuitResult.model_validate_json(capsys.readouterr().out)
+    assert result.circuit.all_outputs and result.circuit.ci_only is None
+    assert result.graph_nodes == len(read_graph(Path(result.path)).nodes)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--features", "1", "--target", "5"], "target output 5 is out of range"),
+        (["--features", "1", "--target", "x"], "is an output index (0, 1, …), got 'x'"),
+        (["--features", "1", "--target", "1", "--position", "0"], "has no positions"),
+        (["--features", "9", "--target", "1"], "feature 9 is out of range"),
+        (["--prompt", "hi", "--target", "1"], "decomposes a toy model"),
+    ],
+)
+def test_the_command_refuses_bad_toy_input(
+    toy_run: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code = main(["optimize-circuit", str(toy_run), *args, "--steps", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err

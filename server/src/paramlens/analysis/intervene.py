@@ -1,10 +1,12 @@
-"""Interventions: run a prompt with only some subcomponents kept, or with some ablated.
+"""Interventions: run a prompt (or a toy model's input vector) with only some subcomponents
+kept, or with some ablated.
 
 Keep-only sets the mask of the named subcomponents to 1 and every other to 0; ablate sets the
 named ones to 0 and the rest to 1. The Δ component of every module is off (mask 0), as in the
 "unmasked" evaluation, so keeping everything is that evaluation and ablating everything is
 "zero_masked". The baseline each intervention is compared with is the unmasked model (all
-masks 1, Δ off); both run as one batch of two.
+masks 1, Δ off); both run as one batch of two. A language model's result is next-token
+predictions per position; a toy model's is its output vector beside the unmasked one.
 """
 
 from collections.abc import Sequence
@@ -21,11 +23,20 @@ from paramlens.analysis.export.feeds import Feeds, sequence_limit
 from paramlens.analysis.export.masked_forward import MaskedForward, ModuleSlice, module_slices
 from paramlens.analysis.export.sidecar import MODEL_FILE, read_sidecar
 from paramlens.analysis.intervene_ids import MaskSelection, resolve_ids
+from paramlens.analysis.intervene_input import describe_features, feature_vector
 from paramlens.analysis.loaded_run import LoadedRun
+from paramlens.graphs.run_graphs import n_features
 
 
 class InterventionSpec(BaseModel):
-    prompt: str = Field(min_length=1, description="The text to run.")
+    prompt: str | None = Field(
+        default=None, min_length=1, description="The text to run (language models)."
+    )
+    features: dict[int, float] | None = Field(
+        default=None,
+        min_length=1,
+        description="Toy models: the input, feature index -> value; every other feature is 0.",
+    )
     keep: list[str] | None = Field(
         default=None, min_length=1, description="Keep only these subcomponents or nodes."
     )
@@ -34,6 +45,9 @@ class InterventionSpec(BaseModel):
     )
     target: str | None = Field(
         default=None, description="A token (its text, e.g. ' mat') whose probability to report."
+    )
+    target_output: int | None = Field(
+        default=None, ge=0, description="Toy models: an output index whose value to report."
     )
     top_k: int = Field(default=10, ge=1, description="Number of predictions per position.")
     all_positions: bool = Field(
@@ -44,6 +58,12 @@ class InterventionSpec(BaseModel):
     def _keep_or_ablate(self) -> "InterventionSpec":
         if (self.keep is None) == (self.ablate is None):
             raise ValueError("give exactly one of keep, ablate")
+        if (self.prompt is None) == (self.features is None):
+            raise ValueError("give exactly one of prompt (language models), features (toy models)")
+        if self.features is not None and self.target is not None:
+            raise ValueError("a toy model's target is an output index: give target_output")
+        if self.prompt is not None and self.target_output is not None:
+            raise ValueError("target_output is for toy models; a prompt's target is a token")
         return self
 
     @property
@@ -76,25 +96,37 @@ class PositionResult(BaseModel):
     kl_to_unmasked: float  # KL(unmasked ‖ intervened) of the next-token distributions, nats
 
 
+class FeatureOutputs(BaseModel):
+    values: list[float]  # the toy model's outputs with the intervention
+    baseline: list[float]  # the same for the unmasked model (all masks 1, Δ off)
+    mse_to_unmasked: float  # mean over the outputs of (value − baseline)²
+    target_value: float | None  # of the spec's target output, with the intervention
+    baseline_target_value: float | None
+
+
 class InterventionResult(BaseModel):
     run_id: str
     weights_step: int
     engine: EngineName
-    prompt: str
-    tokens: list[TokenText]
+    prompt: str  # toy models: the input, e.g. '1=1, 3=0.5'
+    tokens: list[TokenText]  # toy models: the active features, e.g. 'feature 3'
     mode: Literal["keep", "ablate"]
     ids: list[str]
-    target: TokenText | None
-    positions: list[PositionResult]
+    target: TokenText | None  # toy models: the target output, e.g. 'output 3'
+    positions: list[PositionResult]  # empty for toy models
+    input_kind: Literal["tokens", "features"] = "tokens"
+    features: dict[int, float] | None = None  # toy models: the input
+    outputs: FeatureOutputs | None = None  # toy models
 
 
 @dataclass(frozen=True)
 class PreparedIntervention:
-    """What an engine runs: the prompt's tokens, and masks for [intervened, unmasked]."""
+    """What an engine runs: the prompt's tokens (a toy input's active features), and masks
+    for [intervened, unmasked]."""
 
     token_ids: list[int]
     selections: list[MaskSelection]
-    target_id: int | None
+    target_id: int | None  # a token, or a toy model's output index
     feeds: Feeds
 
 
@@ -104,10 +136,12 @@ def intervene(
     """Run `spec` on `run` with `engine` (default: the run's PyTorch modules)."""
     prepared = prepare_intervention(run, spec)
     engine = engine or torch_engine(run)
-    logits = engine.run(
+    output = engine.run(
         prepared.feeds.inputs, prepared.feeds.component_mask, prepared.feeds.delta_mask
     ).output
-    return _result(run, spec, prepared, engine.name, logits)
+    if spec.features is not None:
+        return _feature_result(run, spec, spec.features, prepared, engine.name, output)
+    return _result(run, spec, prepared, engine.name, output)
 
 
 def torch_engine(run: LoadedRun) -> TorchEngine:
@@ -132,16 +166,28 @@ def engine_for(run: LoadedRun, name: EngineName, threads: int | None = None) -> 
 
 
 def prepare_intervention(run: LoadedRun, spec: InterventionSpec) -> PreparedIntervention:
-    """Tokenise the prompt and build the masks; ValueError for a bad prompt, ID or target."""
+    """Tokenise the prompt (or check the toy input) and build the masks; ValueError for a bad
+    prompt, input, ID or target."""
+    modules = module_slices(run.decomposition.model)
+    if spec.features is not None:
+        if run.tokenizer is not None:
+            raise ValueError("this run decomposes a language model: give a prompt, not features")
+        vector = feature_vector(spec.features, n_features(run))
+        selections = resolve_ids(spec.ids, modules, None)
+        feeds = _feeds(np.array(vector, dtype=np.float32), modules, selections, spec.mode, None)
+        return PreparedIntervention(sorted(spec.features), selections, spec.target_output, feeds)
+    assert spec.prompt is not None, "the spec gives a prompt or features"
     tokenizer = _tokenizer(run)
     token_ids = tokenizer.encode(spec.prompt, add_special_tokens=False).ids
+    if not token_ids:
+        raise ValueError("the prompt has no tokens")
     limit = sequence_limit(run.decomposition.target.model)
     if limit is not None and len(token_ids) > limit:
         raise ValueError(f"the prompt is {len(token_ids)} tokens; the model takes at most {limit}")
-    modules = module_slices(run.decomposition.model)
     selections = resolve_ids(spec.ids, modules, len(token_ids))
     target_id = None if spec.target is None else target_token(tokenizer, spec.target)
-    feeds = _feeds(token_ids, modules, selections, spec.mode)
+    row = np.array(token_ids, dtype=np.int64)
+    feeds = _feeds(row, modules, selections, spec.mode, len(token_ids))
     return PreparedIntervention(token_ids, selections, target_id, feeds)
 
 
@@ -173,27 +219,35 @@ def component_mask(
 
 def _tokenizer(run: LoadedRun) -> Tokenizer:
     if run.tokenizer is None:
-        kind = run.decomposition.target.kind
-        reason = "reads feature vectors" if kind == "toy" else "has no tokenizer in its config"
-        raise ValueError(f"interventions take a text prompt, but this run's target {reason}")
+        if run.decomposition.target.kind == "toy":
+            raise ValueError(
+                "this run decomposes a toy model, which reads feature vectors: give its input's "
+                "features (feature index -> value), not a prompt"
+            )
+        raise ValueError(
+            "interventions take a text prompt, but this run's target has no tokenizer in its config"
+        )
     return run.tokenizer
 
 
 def _feeds(
-    token_ids: list[int],
+    row: npt.NDArray[np.generic],
     modules: list[ModuleSlice],
     selections: list[MaskSelection],
     mode: Literal["keep", "ablate"],
+    n_positions: int | None,
 ) -> Feeds:
-    if not token_ids:
-        raise ValueError("the prompt has no tokens")
-    T, C_total = len(token_ids), sum(module.C for module in modules)
-    intervened = component_mask(selections, mode, (T, C_total))
-    masks = np.stack([intervened, np.ones_like(intervened)])  # (2, T, C_total)
+    """row: the token ids (T,) or a toy's features (n_features,), whose masks have no
+    position axis (n_positions None)."""
+    C_total = sum(module.C for module in modules)
+    intervened = component_mask(selections, mode, (n_positions or 1, C_total))
+    if n_positions is None:
+        intervened = intervened[0]
+    masks = np.stack([intervened, np.ones_like(intervened)])  # (2, [T,] C_total)
     return Feeds(
-        np.array([token_ids, token_ids], dtype=np.int64),
+        np.stack([row, row]),
         masks,
-        np.zeros((2, T, len(modules)), dtype=np.float32),  # Δ off in both rows
+        np.zeros((*masks.shape[:-1], len(modules)), dtype=np.float32),  # Δ off in both rows
     )
 
 
@@ -205,7 +259,8 @@ def _result(
     logits: npt.NDArray[np.float32],
 ) -> InterventionResult:
     assert run.tokenizer is not None, "prepare_intervention checked the tokenizer"
-    tokenizer = run.tokenizer
+    assert spec.prompt is not None, "prepare_intervention checked the prompt"
+    tokenizer, prompt = run.tokenizer, spec.prompt
     tokens = [TokenText(id=i, text=_decode(tokenizer, i)) for i in prepared.token_ids]
     target = prepared.target_id
     if target is not None and target >= logits.shape[-1]:
@@ -249,12 +304,53 @@ def _result(
         run_id=run.manifest.run_id,
         weights_step=run.step,
         engine=engine,
-        prompt=spec.prompt,
+        prompt=prompt,
         tokens=tokens,
         mode=spec.mode,
         ids=spec.ids,
         target=None if target is None else TokenText(id=target, text=_decode(tokenizer, target)),
         positions=results,
+    )
+
+
+def _feature_result(
+    run: LoadedRun,
+    spec: InterventionSpec,
+    features: dict[int, float],
+    prepared: PreparedIntervention,
+    engine: EngineName,
+    output: npt.NDArray[np.float32],
+) -> InterventionResult:
+    values, baseline = output.astype(np.float64).reshape(2, -1)  # [intervened, unmasked]
+    target = prepared.target_id
+    if target is not None and target >= values.size:
+        raise ValueError(
+            f"target output {target} is out of range: the model has {values.size} outputs "
+            f"(0–{values.size - 1})"
+        )
+
+    def at(row: npt.NDArray[np.float64]) -> float | None:
+        return None if target is None else float(row[target])
+
+    return InterventionResult(
+        run_id=run.manifest.run_id,
+        weights_step=run.step,
+        engine=engine,
+        prompt=describe_features(features),
+        tokens=[TokenText(id=i, text=f"feature {i}") for i in prepared.token_ids],
+        mode=spec.mode,
+        ids=spec.ids,
+        target=None if target is None else TokenText(id=target, text=f"output {target}"),
+        positions=[],
+        input_kind="features",
+        features=dict(sorted(features.items())),
+        outputs=FeatureOutputs(
+            values=values.tolist(),
+            baseline=baseline.tolist(),
+            mse_to_unmasked=float(np.mean((values - baseline) ** 2)),
+            target_value=at(values),
+            baseline_target_value=at(baseline),
+        ),
     )
 
 

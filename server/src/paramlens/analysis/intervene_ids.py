@@ -1,5 +1,6 @@
 """Which mask entries an intervention's IDs select: a column of the C_total axis, at every
-position (subcomponent IDs) or at one (node IDs).
+position (subcomponent IDs) or at one (node IDs). Toy models have no positions, so they take
+subcomponent IDs only (`linear1:3`).
 
 Accepted forms (DESIGN.md, "Subcomponent and node IDs"): `h.1.mlp.down_proj:12`, the short
 `1.mlp.down:12`, and node IDs `h.1.mlp.down_proj:3:12` / `1.mlp.down:3:12` (position 3 only).
@@ -55,9 +56,11 @@ class MaskSelection:
 
 
 def resolve_ids(
-    texts: Sequence[str], modules: Sequence[ModuleSlice], n_positions: int
+    texts: Sequence[str], modules: Sequence[ModuleSlice], n_positions: int | None
 ) -> list[MaskSelection]:
-    """Resolve each ID; ValueError naming the first bad one and what would be valid."""
+    """Resolve each ID; ValueError naming the first bad one and what would be valid.
+
+    n_positions: the prompt's length; None for a toy model's input, which has no positions."""
     return [_resolve(text, modules, n_positions) for text in texts]
 
 
@@ -76,12 +79,17 @@ def modules_for_short_name(short: ShortSubcomponentId, paths: Sequence[str]) -> 
     return found
 
 
-def _resolve(text: str, modules: Sequence[ModuleSlice], n_positions: int) -> MaskSelection:
+def _resolve(text: str, modules: Sequence[ModuleSlice], n_positions: int | None) -> MaskSelection:
     n_fields = text.count(":") + 1
     if n_fields == 2:
         subcomponent = parse_subcomponent_id(text)
         module = _module(text, subcomponent.module, modules)
         return MaskSelection(_column(text, module, subcomponent.index), None)
+    if n_positions is None:
+        raise ValueError(
+            f"{text!r} is not a subcomponent ID of a toy model, whose input has no positions: "
+            f"give MODULE:INDEX, e.g. {modules[0].path}:0"
+        )
     if n_fields == 3:
         node = parse_node_id(text)
         if not isinstance(node, ComponentNodeId):

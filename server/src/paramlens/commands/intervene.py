@@ -1,13 +1,15 @@
-"""`paramlens intervene`: a prompt's next-token predictions with subcomponents kept or ablated."""
+"""`paramlens intervene`: a prompt's next-token predictions (a toy model's outputs) with
+subcomponents kept or ablated."""
 
 import argparse
 from typing import TYPE_CHECKING
 
 from paramlens.commands.arguments import add_run_dir_argument, device_name, positive, usage_error
+from paramlens.commands.graph import feature_list, feature_values
 from paramlens.commands.types import Subparsers
 
 if TYPE_CHECKING:
-    from paramlens.analysis.intervene import InterventionResult, Prediction
+    from paramlens.analysis.intervene import FeatureOutputs, InterventionResult, Prediction
 
 
 def register(subparsers: Subparsers) -> None:
@@ -21,17 +23,40 @@ def register(subparsers: Subparsers) -> None:
             "The Δ component is off in both, as in the 'unmasked' evaluation. IDs are "
             "subcomponents (h.1.mlp.down_proj:12, or the short 1.mlp.down:12), applied at "
             "every position, or nodes (h.1.mlp.down_proj:3:12), applied at position 3 only; "
-            "separate them by spaces or commas."
+            "separate them by spaces or commas. A toy model takes --features or --input "
+            "instead of a prompt and subcomponent IDs (linear1:3), and prints its outputs "
+            "beside the unmasked ones."
         ),
     )
     add_run_dir_argument(parser)
-    parser.add_argument("--prompt", required=True, help="the text to run")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--prompt", help="the text to run (language models)")
+    source.add_argument(
+        "--features",
+        type=feature_list,
+        metavar="I,J,…",
+        help="toy models: the active input features, each with value 1, e.g. 1,3",
+    )
+    source.add_argument(
+        "--input",
+        type=feature_values,
+        metavar="I=V,…",
+        help="toy models: active input features with their values, e.g. 1=1.0,3=0.5",
+    )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--keep", nargs="+", metavar="ID", help="keep only these")
     which.add_argument("--ablate", nargs="+", metavar="ID", help="ablate these")
-    parser.add_argument("--target", metavar="TOKEN", help="a token whose probability to report")
     parser.add_argument(
-        "--top-k", type=positive, default=10, metavar="K", help="predictions to show (default 10)"
+        "--target",
+        metavar="TOKEN|OUTPUT",
+        help="a token whose probability to report (toy models: an output whose value to report)",
+    )
+    parser.add_argument(
+        "--top-k",
+        type=positive,
+        default=10,
+        metavar="K",
+        help="predictions (toy models: largest outputs) to show (default 10)",
     )
     parser.add_argument(
         "--all-positions", action="store_true", help="predictions at every position"
@@ -58,12 +83,16 @@ def _intervene(args: argparse.Namespace) -> int:
     def ids(values: list[str] | None) -> list[str] | None:
         return None if values is None else [i for value in values for i in value.split(",") if i]
 
+    features = args.features or args.input
+    toy_target = features is not None and args.target is not None
     try:
         spec = InterventionSpec(
             prompt=args.prompt,
+            features=features,
             keep=ids(args.keep),
             ablate=ids(args.ablate),
-            target=args.target,
+            target=None if toy_target else args.target,
+            target_output=output_index(args.target) if toy_target else None,
             top_k=args.top_k,
             all_positions=args.all_positions,
         )
@@ -75,16 +104,26 @@ def _intervene(args: argparse.Namespace) -> int:
         return usage_error("intervene", details)
     except (FileNotFoundError, ValueError) as error:
         return usage_error("intervene", error)
-    print(result.model_dump_json() if args.json else _text(result))
+    print(result.model_dump_json() if args.json else _text(result, args.top_k))
     return 0
 
 
-def _text(result: "InterventionResult") -> str:
+def output_index(text: str) -> int:
+    """A toy model's `--target`: the index of one of its outputs."""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"a toy model's --target is an output index (0, 1, …), got {text!r}")
+    return int(text)
+
+
+def _text(result: "InterventionResult", top_k: int) -> str:
     lines = [
         f"run {result.run_id} step {result.weights_step} · {result.mode} {len(result.ids)} "
-        f"ID(s) · Δ off · engine {result.engine}",
-        f"prompt: {result.prompt!r} ({len(result.tokens)} tokens)",
+        f"ID(s) · Δ off · engine {result.engine}"
     ]
+    if result.outputs is not None:
+        lines.append(f"input: {result.prompt} ({len(result.tokens)} active features)")
+        return "\n".join(lines + _outputs_text(result, result.outputs, top_k))
+    lines.append(f"prompt: {result.prompt!r} ({len(result.tokens)} tokens)")
     for position in result.positions:
         lines.append(
             f"after position {position.position} {position.token.text!r}: "
@@ -99,6 +138,26 @@ def _text(result: "InterventionResult") -> str:
         for ours, theirs in zip(position.predictions, position.baseline, strict=True):
             lines.append(f"  {_shown(ours):<28}{_shown(theirs)}")
     return "\n".join(lines)
+
+
+def _outputs_text(result: "InterventionResult", outputs: "FeatureOutputs", top_k: int) -> list[str]:
+    """The MSE, the target's value and the top_k largest outputs (of either row), in order."""
+    values, baseline = outputs.values, outputs.baseline
+    lines = [
+        f"MSE(unmasked, {result.mode}) = {outputs.mse_to_unmasked:.4g} over {len(values)} outputs"
+    ]
+    if result.target is not None:
+        lines.append(
+            f"  target {result.target.text}: {outputs.target_value:.4f} "
+            f"(unmasked {outputs.baseline_target_value:.4f})"
+        )
+    size = [max(abs(v), abs(b)) for v, b in zip(values, baseline, strict=True)]
+    shown = sorted(sorted(range(len(values)), key=lambda i: -size[i])[:top_k])
+    lines.append(f"  {'output':<8}{result.mode:>12}{'unmasked':>12}")
+    lines += [f"  {i:<8}{values[i]:>12.4f}{baseline[i]:>12.4f}" for i in shown]
+    if len(shown) < len(values):
+        lines.append(f"  (the {len(shown)} largest of {len(values)} outputs; --json lists all)")
+    return lines
 
 
 def _shown(prediction: "Prediction") -> str:

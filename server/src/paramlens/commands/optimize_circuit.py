@@ -1,6 +1,8 @@
-"""`paramlens optimize-circuit`: the smallest faithful circuit for one prompt's target token."""
+"""`paramlens optimize-circuit`: the smallest faithful circuit for one prompt's target token, or
+for one output of a toy model on one input."""
 
 import argparse
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from paramlens.commands.arguments import (
@@ -9,10 +11,13 @@ from paramlens.commands.arguments import (
     fraction,
     usage_error,
 )
+from paramlens.commands.graph import feature_list, feature_values
+from paramlens.commands.intervene import output_index
 from paramlens.commands.types import Subparsers
 
 if TYPE_CHECKING:  # imported where used: they load torch, which starting the CLI need not
-    from paramlens.analysis.circuit import CircuitResult
+    from paramlens.analysis.circuit import CircuitResult, FeatureCircuitResult
+    from paramlens.analysis.circuit.faithfulness import CircuitOutputValues
 
 # flag -> (CircuitSettings field, argparse type, its default, help). The defaults are written
 # here for --help, which should not wait for torch to load; a test holds them to CircuitSettings.
@@ -44,16 +49,37 @@ def register(subparsers: Subparsers) -> None:
             "ablation of the rest. Writes the circuit's graph to RUN_DIR/graphs/<id>.graph.json "
             "and prints the target's probability under CI masks, stochastic and adversarial "
             "ablation for the optimised circuit, the run's own CI and a circuit optimised on "
-            "CI masks alone. Exit 2 for bad input."
+            "CI masks alone. A toy model takes --features or --input and an output index as "
+            "TARGET; the loss is that output's squared error against the target model's, and "
+            "the report gives its value and the outputs' MSE. Exit 2 for bad input."
         ),
     )
     add_run_dir_argument(parser)
-    parser.add_argument("--prompt", required=True, help="the text the target follows")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--prompt", help="the text the target follows (language models)")
+    source.add_argument(
+        "--features",
+        type=feature_list,
+        metavar="I,J,…",
+        help="toy models: the active input features, each with value 1, e.g. 1,3",
+    )
+    source.add_argument(
+        "--input",
+        type=feature_values,
+        metavar="I=V,…",
+        help="toy models: active input features with their values, e.g. 1=1.0,3=0.5",
+    )
     parser.add_argument(
         "--target",
         required=True,
-        metavar="TOKEN",
-        help="the token to keep predicting: text that is exactly one token (mind a leading space)",
+        metavar="TOKEN|OUTPUT",
+        help="the token to keep predicting: text that is exactly one token (mind a leading "
+        "space); toy models: the index of the output to preserve",
+    )
+    parser.add_argument(
+        "--all-outputs",
+        action="store_true",
+        help="toy models: the loss is the squared error of every output, not only TARGET's",
     )
     parser.add_argument(
         "--position",
@@ -83,7 +109,11 @@ def register(subparsers: Subparsers) -> None:
 def _optimize(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from paramlens.analysis.circuit import optimize_circuit
+    from paramlens.analysis.circuit import (
+        FeatureCircuitResult,
+        optimize_circuit,
+        optimize_feature_circuit,
+    )
     from paramlens.graphs.settings import CircuitSettings
 
     given = {field: getattr(args, field) for field, _, _, _ in SETTING_FLAGS.values()}
@@ -97,20 +127,43 @@ def _optimize(args: argparse.Namespace) -> int:
             for problem in error.errors()
         )
         return usage_error("optimize-circuit", problems)
+    features = args.features or args.input
+    result: CircuitResult | FeatureCircuitResult
     try:
-        result = optimize_circuit(
-            args.run_dir,
-            args.prompt,
-            args.target,
-            settings,
-            args.position,
-            args.graph_id,
-            args.device,
-            progress=True,
-        )
+        if features is not None:
+            if args.position is not None:
+                raise ValueError("--position is for prompts; a toy model's input has no positions")
+            result = optimize_feature_circuit(
+                args.run_dir,
+                features,
+                output_index(args.target),
+                settings,
+                args.all_outputs,
+                args.graph_id,
+                args.device,
+                progress=True,
+            )
+        else:
+            if args.all_outputs:
+                raise ValueError("--all-outputs is for toy models (--features or --input)")
+            result = optimize_circuit(
+                args.run_dir,
+                args.prompt,
+                args.target,
+                settings,
+                args.position,
+                args.graph_id,
+                args.device,
+                progress=True,
+            )
     except (FileNotFoundError, ValueError, RuntimeError) as error:  # RuntimeError: no CUDA
         return usage_error("optimize-circuit", error)
-    print(result.model_dump_json() if args.json else report(result))
+    if args.json:
+        print(result.model_dump_json())
+    elif isinstance(result, FeatureCircuitResult):
+        print(feature_report(result))
+    else:
+        print(report(result))
     return 0
 
 
@@ -131,5 +184,37 @@ def report(result: "CircuitResult") -> str:
             f"{name:<20}{probabilities.nodes:>8}{probabilities.ci_masked:>12.4g}"
             f"{probabilities.stochastic:>12.4g}{probabilities.adversarial:>13.4g}"
         )
+    lines.append(result.path)
+    return "\n".join(lines)
+
+
+def feature_report(result: "FeatureCircuitResult") -> str:
+    """A toy circuit: the target output's value, then the outputs' MSE, three ways for each
+    circuit; then the graph's path."""
+    circuit = result.circuit
+    output = f"output {circuit.target_output}"
+    loss = "every output" if circuit.all_outputs else output
+    lines = [
+        f"{output} on input {result.prompt}: {circuit.target_value:.4g} in the target model "
+        f"(loss: squared error of {loss})"
+    ]
+    rows = [("optimised", circuit.optimized), ("run's CI", circuit.original)]
+    if circuit.ci_only is not None:
+        rows.insert(1, ("CI-only optimised", circuit.ci_only))
+
+    def table(
+        title: str, three: Callable[["CircuitOutputValues"], tuple[float, float, float]]
+    ) -> None:
+        lines.append(
+            f"{title:<20}{'nodes':>8}{'CI-masked':>12}{'stochastic':>12}{'adversarial':>13}"
+        )
+        for name, values in rows:
+            ci_masked, stochastic, adversarial = three(values)
+            lines.append(
+                f"{name:<20}{values.nodes:>8}{ci_masked:>12.4g}{stochastic:>12.4g}{adversarial:>13.4g}"
+            )
+
+    table(output, lambda v: (v.ci_masked, v.stochastic, v.adversarial))
+    table("output MSE", lambda v: (v.ci_masked_mse, v.stochastic_mse, v.adversarial_mse))
     lines.append(result.path)
     return "\n".join(lines)

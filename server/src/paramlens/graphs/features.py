@@ -15,7 +15,7 @@ CI when the settings say so); a feature's activation is x_i, a subcomponent's x@
 the output value itself (a toy's outputs are no distribution: nothing is demeaned).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import torch
 from torch import Tensor
@@ -33,9 +33,17 @@ from paramlens.graphs.settings import GraphSettings
 
 
 def compute_feature_graph(
-    model: ComponentModel, ci_fn: CIFunction, features: Tensor, settings: GraphSettings
+    model: ComponentModel,
+    ci_fn: CIFunction,
+    features: Tensor,
+    settings: GraphSettings,
+    ci: Mapping[str, Tensor] | None = None,
+    outputs: Sequence[int] | None = None,
 ) -> RawGraph:
-    """The attribution graph of a toy model on one input, features (n_features,)."""
+    """The attribution graph of a toy model on one input, features (n_features,).
+
+    ci (path -> (C,)) and outputs (output dimensions) replace the CI function's CI and the
+    largest outputs, as for an optimised circuit."""
     if features.dim() != 1:
         raise ValueError(f"features must have shape (n_features,), got {tuple(features.shape)}")
     active = features.nonzero().flatten().tolist()
@@ -44,8 +52,9 @@ def compute_feature_graph(
     x = features[None]  # (1, n_features): a batch of one
     with torch.no_grad():
         clean = model(x, cache=["inputs"])
-        logits = ci_fn(clean.inputs, model.components_by_path)
-        ci = {path: g[0] for path, g in causal_importance(logits).lower.items()}  # (C,) each
+        if ci is None:
+            logits = ci_fn(clean.inputs, model.components_by_path)
+            ci = {path: g[0] for path, g in causal_importance(logits).lower.items()}  # (C,) each
     missing = sorted(set(model.module_paths) - set(clean.inputs))
     if missing:
         raise ValueError(f"decomposed modules {missing} did not run in the forward")
@@ -74,9 +83,9 @@ def compute_feature_graph(
         ]
         module_nodes[path] = index
         edge_scales[path] = activation * ci[path] if settings.multiply_by_ci else activation
-    outputs = _output_nodes(clean.output[0], settings)
-    output_nodes = {len(nodes) + i: node.token_id for i, node in enumerate(outputs)}
-    nodes += outputs
+    chosen = _output_nodes(clean.output[0], settings, outputs)
+    output_nodes = {len(nodes) + i: node.token_id for i, node in enumerate(chosen)}
+    nodes += chosen
 
     with torch.enable_grad():
         targets, sources, weights = _edges(
@@ -93,19 +102,26 @@ def compute_feature_graph(
     )
 
 
-def _output_nodes(output: Tensor, settings: GraphSettings) -> list[OutputNodeData]:
-    """The largest outputs, by share of Σ|y|; output (n_outputs,)."""
+def _output_nodes(
+    output: Tensor, settings: GraphSettings, chosen: Sequence[int] | None
+) -> list[OutputNodeData]:
+    """The largest outputs, by share of Σ|y|, or the `chosen` ones; output (n_outputs,)."""
     magnitude = output.detach().double().abs()
     total = float(magnitude.sum())
     share = magnitude / total if total > 0 else torch.full_like(magnitude, 1 / len(magnitude))
-    top = torch.topk(share, min(settings.output_max_per_position, len(share)))
-    return [
-        OutputNodeData(0, dim, probability, float(output[dim]))
-        for rank, (probability, dim) in enumerate(
-            zip(top.values.tolist(), top.indices.tolist(), strict=True)
-        )
-        if rank == 0 or probability >= settings.output_min_probability
-    ]
+    if chosen is None:
+        top = torch.topk(share, min(settings.output_max_per_position, len(share)))
+        chosen = [
+            dim
+            for rank, (probability, dim) in enumerate(
+                zip(top.values.tolist(), top.indices.tolist(), strict=True)
+            )
+            if rank == 0 or probability >= settings.output_min_probability
+        ]
+    for dim in chosen:
+        if not 0 <= dim < len(share):
+            raise ValueError(f"output {dim} is out of range: the model has {len(share)} outputs")
+    return [OutputNodeData(0, dim, float(share[dim]), float(output[dim])) for dim in chosen]
 
 
 def _edges(

@@ -1,78 +1,104 @@
-"""How likely a circuit keeps the target when everything outside it is ablated, three ways.
+"""How well a circuit keeps its behaviour when everything outside it is ablated, three ways.
 
 With CI g and source r in [0, 1], a subcomponent's mask is g + (1 − g)·r (spec section 3):
 - CI-masked: r = 0, Δ off; the circuit alone, at its CI.
-- stochastic: r ~ U(0, 1) per (position, component), Δ mask U(0, 1); the mean probability.
-- adversarial: r chosen by sign-ascent PGD on the target's cross-entropy. The adversary moves
-  only the sources of subcomponents alive on the prompt (CI > 0 under the run's CI function),
-  the ones the circuit may have dropped; every other source and Δ's stay random.
-A faithful circuit keeps all three near the target model's probability; one that only holds
-under its exact CI masks collapses under the other two.
+- stochastic: r ~ U(0, 1) per (position, component), Δ mask U(0, 1); the mean over draws.
+- adversarial: r chosen by sign-ascent PGD on the behaviour's loss (the target's cross-entropy,
+  a toy output's squared error). The adversary moves only the sources of subcomponents alive on
+  the input (CI > 0 under the run's CI function), the ones the circuit may have dropped; every
+  other source and Δ's stay random.
+A faithful circuit keeps all three near the target model; one that only holds under its exact
+CI masks collapses under the other two. A language model's circuit is judged by the target
+token's probability, a toy's by the target output's value and the outputs' squared error.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+from pydantic import BaseModel, ConfigDict, Field
 from torch import Tensor
 
-from paramlens.analysis.circuit.target import CircuitTarget
+from paramlens.analysis.circuit.target import Behaviour, CircuitTarget, FeatureTarget
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.decomp.masks import masks_from_sources, stochastic_masks
 from paramlens.graphs.graph_file import CircuitProbabilities
 from paramlens.graphs.settings import CircuitSettings
 
 
-def masked_log_probability(
+class CircuitOutputValues(BaseModel):
+    """A toy circuit's target output, and the outputs' squared error against the target
+    model's, when the circuit is kept and the rest is ablated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    nodes: int = Field(ge=0)  # components with CI above the threshold
+    ci_masked: float  # the target output's value with masks equal to the CI, Δ off
+    stochastic: float  # its mean over random masks g + (1 − g)·U(0, 1)
+    adversarial: float  # after sign-ascent PGD on the rest's masks
+    ci_masked_mse: float = Field(ge=0.0)  # mean over outputs of the squared error, likewise
+    stochastic_mse: float = Field(ge=0.0)
+    adversarial_mse: float = Field(ge=0.0)
+
+
+@dataclass(frozen=True)
+class AblatedOutputs:
+    """The model's outputs with a circuit kept: (1, …), (samples, …) and (1, …)."""
+
+    nodes: int
+    ci_masked: Tensor
+    stochastic: Tensor
+    adversarial: Tensor
+
+
+def masked_output(
     model: ComponentModel,
-    target: CircuitTarget,
+    inputs: Tensor,
     masks: Mapping[str, Tensor],
     delta_masks: Mapping[str, Tensor] | None = None,
 ) -> Tensor:
-    """log p(target) with masks path -> (1, T, C) and Δ masks path -> (1, T) (None: Δ off)."""
-    logits = model(target.token_ids, masks=masks, delta_masks=delta_masks).output
-    return target.log_probability(logits)
+    """The output with masks path -> (B, [T,] C) and Δ masks path -> (B, [T]) (None: Δ off)."""
+    output: Tensor = model(inputs, masks=masks, delta_masks=delta_masks).output
+    return output
 
 
-def ci_masked_probability(
-    model: ComponentModel, target: CircuitTarget, ci: Mapping[str, Tensor]
-) -> float:
-    """p(target) with masks equal to the CI (path -> (T, C)) and Δ off."""
+def ci_masked_output(
+    model: ComponentModel, behaviour: Behaviour, ci: Mapping[str, Tensor]
+) -> Tensor:
+    """The output with masks equal to the CI (path -> ([T,] C)) and Δ off."""
     with torch.no_grad():
-        masks = {path: g[None] for path, g in ci.items()}
-        return float(masked_log_probability(model, target, masks).exp())
+        return masked_output(model, behaviour.inputs, {path: g[None] for path, g in ci.items()})
 
 
-def stochastic_probability(
+def stochastic_outputs(
     model: ComponentModel,
-    target: CircuitTarget,
+    behaviour: Behaviour,
     ci: Mapping[str, Tensor],
     samples: int,
     generator: torch.Generator,
-) -> float:
-    """The mean of p(target) over `samples` stochastic masks, run as one batch."""
+) -> Tensor:
+    """The outputs under `samples` stochastic masks, run as one batch."""
     with torch.no_grad():
-        batch = {path: g.expand(samples, *g.shape) for path, g in ci.items()}  # (S, T, C)
+        batch = {path: g.expand(samples, *g.shape) for path, g in ci.items()}  # (S, [T,] C)
         masks, delta_masks = stochastic_masks(batch, generator)
-        token_ids = target.token_ids.expand(samples, -1)
-        logits = model(token_ids, masks=masks, delta_masks=delta_masks).output
-        log_p = F.log_softmax(logits[:, target.position].float(), dim=-1)[:, target.token_id]
-        return float(log_p.exp().mean())
+        inputs = behaviour.inputs.expand(samples, *behaviour.inputs.shape[1:])
+        return masked_output(model, inputs, masks, delta_masks)
 
 
 def adversarial_sources(
     model: ComponentModel,
-    target: CircuitTarget,
+    behaviour: Behaviour,
     ci: Mapping[str, Tensor],
     alive: Mapping[str, Tensor],
     steps: int,
     step_size: float,
     generator: torch.Generator,
 ) -> dict[str, Tensor]:
-    """Sources path -> (1, T, C + 1) after `steps` of sign ascent on −log p(target).
+    """Sources path -> (1, [T,] C + 1) after `steps` of sign ascent on the behaviour's loss.
 
-    ci: path -> (1, T, C), held fixed. alive: path -> (T, C), the sources the adversary may
-    move; the others, and Δ's (the last channel), keep their U(0, 1) draw.
+    ci: path -> (1, [T,] C), held fixed. alive: path -> ([T,] C), the sources the adversary
+    may move; the others, and Δ's (the last channel), keep their U(0, 1) draw.
     """
     detached = {path: g.detach() for path, g in ci.items()}
     sources = {
@@ -83,7 +109,7 @@ def adversarial_sources(
     for _ in range(steps):
         leaves = {path: source.requires_grad_() for path, source in sources.items()}
         masks, delta_masks = masks_from_sources(detached, leaves)
-        loss = -masked_log_probability(model, target, masks, delta_masks)
+        loss = behaviour.loss(masked_output(model, behaviour.inputs, masks, delta_masks)).sum()
         grads = torch.autograd.grad(loss, list(leaves.values()))
         with torch.no_grad():
             sources = {
@@ -93,22 +119,47 @@ def adversarial_sources(
     return sources
 
 
-def adversarial_probability(
+def adversarial_output(
     model: ComponentModel,
-    target: CircuitTarget,
+    behaviour: Behaviour,
     ci: Mapping[str, Tensor],
     alive: Mapping[str, Tensor],
     steps: int,
     step_size: float,
     generator: torch.Generator,
-) -> float:
-    """p(target) under a fresh adversary; ci: path -> (T, C)."""
+) -> Tensor:
+    """The output under a fresh adversary; ci: path -> ([T,] C)."""
     batched = {path: g[None] for path, g in ci.items()}
     with torch.enable_grad():
-        sources = adversarial_sources(model, target, batched, alive, steps, step_size, generator)
+        sources = adversarial_sources(model, behaviour, batched, alive, steps, step_size, generator)
     with torch.no_grad():
         masks, delta_masks = masks_from_sources(batched, sources)
-        return float(masked_log_probability(model, target, masks, delta_masks).exp())
+        return masked_output(model, behaviour.inputs, masks, delta_masks)
+
+
+def ablated_outputs(
+    model: ComponentModel,
+    behaviour: Behaviour,
+    ci: Mapping[str, Tensor],
+    alive: Mapping[str, Tensor],
+    settings: CircuitSettings,
+) -> AblatedOutputs:
+    """The outputs of the circuit with CI path -> ([T,] C) the three ways, and its node count."""
+    generator = torch.Generator(device=behaviour.inputs.device).manual_seed(settings.seed)
+    return AblatedOutputs(
+        nodes=sum(int((g > settings.ci_threshold).sum()) for g in ci.values()),
+        ci_masked=ci_masked_output(model, behaviour, ci),
+        stochastic=stochastic_outputs(model, behaviour, ci, settings.eval_samples, generator),
+        adversarial=adversarial_output(
+            model,
+            behaviour,
+            ci,
+            alive,
+            settings.eval_pgd_steps,
+            settings.eval_pgd_step_size,
+            generator,
+        ),
+    )
 
 
 def judge(
@@ -118,20 +169,42 @@ def judge(
     alive: Mapping[str, Tensor],
     settings: CircuitSettings,
 ) -> CircuitProbabilities:
-    """The three probabilities of the circuit with CI path -> (T, C), and its node count."""
-    device = target.token_ids.device
-    generator = torch.Generator(device=device).manual_seed(settings.seed)
+    """The target token's three probabilities under the circuit with CI path -> (T, C)."""
+    outputs = ablated_outputs(model, target, ci, alive, settings)
+
+    def probability(logits: Tensor) -> float:
+        return float(target.log_probability(logits).exp().mean())
+
     return CircuitProbabilities(
-        nodes=sum(int((g > settings.ci_threshold).sum()) for g in ci.values()),
-        ci_masked=ci_masked_probability(model, target, ci),
-        stochastic=stochastic_probability(model, target, ci, settings.eval_samples, generator),
-        adversarial=adversarial_probability(
-            model,
-            target,
-            ci,
-            alive,
-            settings.eval_pgd_steps,
-            settings.eval_pgd_step_size,
-            generator,
-        ),
+        nodes=outputs.nodes,
+        ci_masked=probability(outputs.ci_masked),
+        stochastic=probability(outputs.stochastic),
+        adversarial=probability(outputs.adversarial),
+    )
+
+
+def judge_outputs(
+    model: ComponentModel,
+    target: FeatureTarget,
+    ci: Mapping[str, Tensor],
+    alive: Mapping[str, Tensor],
+    settings: CircuitSettings,
+) -> CircuitOutputValues:
+    """A toy circuit's target output and output MSE, three ways; ci: path -> (C,)."""
+    outputs = ablated_outputs(model, target, ci, alive, settings)
+
+    def value(output: Tensor) -> float:
+        return float(output[:, target.output].float().mean())
+
+    def mse(output: Tensor) -> float:
+        return float(target.squared_errors(output).mean())
+
+    return CircuitOutputValues(
+        nodes=outputs.nodes,
+        ci_masked=value(outputs.ci_masked),
+        stochastic=value(outputs.stochastic),
+        adversarial=value(outputs.adversarial),
+        ci_masked_mse=mse(outputs.ci_masked),
+        stochastic_mse=mse(outputs.stochastic),
+        adversarial_mse=mse(outputs.adversarial),
     )

@@ -1,15 +1,16 @@
 """The optimisation of a circuit's CI for one target (spec section 10, post-hoc CI pruning).
 
 U and V stay frozen; only the pre-sigmoid CI of the alive (position, component) pairs moves
-(circuit_ci). The loss, per step:
+(circuit_ci). With R the behaviour's loss (the target token's cross-entropy, or a toy output's
+squared error against the target model's), per step:
 
-    stochastic_coeff · CE(target | stochastic masks)
-  + pgd_coeff        · CE(target | adversarial masks, pgd_steps of sign ascent from U(0, 1))
+    stochastic_coeff · R(stochastic masks)
+  + pgd_coeff        · R(adversarial masks, pgd_steps of sign ascent from U(0, 1))
   + importance_coeff · L_min(upper CI, p, beta)
 
 with AdamW and a cosine learning rate after a linear warm-up. The `ci_only` objective replaces
-the two CE terms by (stochastic_coeff + pgd_coeff) · CE(target | masks = CI, Δ off): what
-pruning on the CI masks alone finds, for contrast.
+the two R terms by (stochastic_coeff + pgd_coeff) · R(masks = CI, Δ off): what pruning on the
+CI masks alone finds, for contrast.
 """
 
 from typing import Literal
@@ -19,8 +20,8 @@ from torch import Tensor
 from tqdm import tqdm
 
 from paramlens.analysis.circuit.circuit_ci import CircuitCI
-from paramlens.analysis.circuit.faithfulness import adversarial_sources, masked_log_probability
-from paramlens.analysis.circuit.target import CircuitTarget
+from paramlens.analysis.circuit.faithfulness import adversarial_sources, masked_output
+from paramlens.analysis.circuit.target import Behaviour
 from paramlens.decomp.ci_functions import CausalImportance
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.decomp.losses import importance_minimality_loss
@@ -33,20 +34,20 @@ Objective = Literal["faithful", "ci_only"]
 
 def optimize_circuit_ci(
     model: ComponentModel,
-    target: CircuitTarget,
+    target: Behaviour,
     initial_logits: dict[str, Tensor],
     settings: CircuitSettings,
     objective: Objective = "faithful",
     progress: bool = False,
 ) -> CircuitCI:
     """The circuit's CI after settings.steps steps from the CI function's logits
-    (path -> (T, C)) on the target's prompt."""
+    (path -> ([T,] C)) on the target's input."""
     circuit = CircuitCI(initial_logits)
     if not any(alive.any() for alive in circuit.alive.values()):
-        raise ValueError("no subcomponent has CI > 0 on this prompt, so there is no circuit")
+        raise ValueError("no subcomponent has CI > 0 on this input, so there is no circuit")
     params = circuit.parameters()
     optimizer = torch.optim.AdamW(params, lr=settings.lr, weight_decay=settings.weight_decay)
-    generator = torch.Generator(device=target.token_ids.device).manual_seed(settings.seed)
+    generator = torch.Generator(device=target.inputs.device).manual_seed(settings.seed)
     desc = "optimised circuit" if objective == "faithful" else "CI-only circuit"
     bar = tqdm(range(settings.steps), desc=desc, disable=not progress, dynamic_ncols=True)
     for step in bar:
@@ -74,7 +75,7 @@ def optimize_circuit_ci(
 
 def _loss(
     model: ComponentModel,
-    target: CircuitTarget,
+    target: Behaviour,
     circuit: CircuitCI,
     ci: CausalImportance,
     settings: CircuitSettings,
@@ -84,12 +85,11 @@ def _loss(
     minimality = importance_minimality_loss(ci.upper, settings.p, settings.beta)
     total = settings.importance_coeff * minimality
     if objective == "ci_only":
-        ce = -masked_log_probability(model, target, ci.lower)
-        return total + (settings.stochastic_coeff + settings.pgd_coeff) * ce
+        recon = _recon(model, target, ci.lower)
+        return total + (settings.stochastic_coeff + settings.pgd_coeff) * recon
     if settings.stochastic_coeff > 0:
         masks, delta_masks = stochastic_masks(ci.lower, generator)
-        ce = -masked_log_probability(model, target, masks, delta_masks)
-        total = total + settings.stochastic_coeff * ce
+        total = total + settings.stochastic_coeff * _recon(model, target, masks, delta_masks)
     if settings.pgd_coeff > 0:
         sources = adversarial_sources(
             model,
@@ -101,6 +101,15 @@ def _loss(
             generator,
         )
         masks, delta_masks = masks_from_sources(ci.lower, sources)
-        ce = -masked_log_probability(model, target, masks, delta_masks)
-        total = total + settings.pgd_coeff * ce
+        total = total + settings.pgd_coeff * _recon(model, target, masks, delta_masks)
     return total
+
+
+def _recon(
+    model: ComponentModel,
+    target: Behaviour,
+    masks: dict[str, Tensor],
+    delta_masks: dict[str, Tensor] | None = None,
+) -> Tensor:
+    """The behaviour's loss on its one input under the masks (1, [T,] C)."""
+    return target.loss(masked_output(model, target.inputs, masks, delta_masks)).mean()

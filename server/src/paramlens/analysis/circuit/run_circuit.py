@@ -123,8 +123,8 @@ def optimize_circuit(
     run = load_run(run_dir, device)
     if run.tokenizer is None:
         raise ValueError(
-            f"{run_dir} decomposes a toy model; circuits are optimised for a token of a "
-            "language model's prompt"
+            f"{run_dir} decomposes a toy model: its circuits are for one output on one input "
+            "vector, not a token after a prompt"
         )
     d = run.decomposition
     # One CPU thread: every forward here runs one prompt, whose matrices are so small that

@@ -1,12 +1,28 @@
-"""The behaviour a circuit is optimised for: one token predicted after one prompt position."""
+"""The behaviour a circuit is optimised for: one token predicted after one prompt position, or
+one output of a toy model on one input vector."""
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import torch
 from tokenizers import Tokenizer
 from torch import Tensor
 
 from paramlens.graphs.build import token_decoder, tokenize
+
+
+class Behaviour(Protocol):
+    """What a circuit must keep doing on its one input."""
+
+    @property
+    def inputs(self) -> Tensor:
+        """The input, a batch of one: token ids (1, T) or features (1, n_features)."""
+        ...
+
+    def loss(self, output: Tensor) -> Tensor:
+        """(B,) from the model's output (B, …), in the autograd graph: what the optimisation
+        lowers and the adversary raises."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -18,9 +34,42 @@ class CircuitTarget:
     token_id: int
     token: str
 
+    @property
+    def inputs(self) -> Tensor:
+        return self.token_ids
+
     def log_probability(self, logits: Tensor) -> Tensor:
-        """log p(token) after `position`, from logits (1, T, vocab), in the autograd graph."""
-        return torch.log_softmax(logits[0, self.position].float(), dim=-1)[self.token_id]
+        """log p(token) after `position`, (B,) from logits (B, T, vocab), in the autograd graph."""
+        return torch.log_softmax(logits[:, self.position].float(), dim=-1)[:, self.token_id]
+
+    def loss(self, output: Tensor) -> Tensor:
+        """The target's cross-entropy."""
+        return -self.log_probability(output)
+
+
+@dataclass(frozen=True)
+class FeatureTarget:
+    """features (1, n_features): a toy model's input; `output` is the output to preserve, at
+    its value in the target model's output `reference` (n_out,)."""
+
+    features: Tensor
+    output: int
+    reference: Tensor
+    all_outputs: bool = False  # the loss covers every output, not only `output`
+
+    @property
+    def inputs(self) -> Tensor:
+        return self.features
+
+    def loss(self, output: Tensor) -> Tensor:
+        """The squared error of the target output (the mean over outputs with all_outputs)
+        against the target model's."""
+        error = (output.float() - self.reference) ** 2
+        return error.mean(dim=-1) if self.all_outputs else error[:, self.output]
+
+    def squared_errors(self, output: Tensor) -> Tensor:
+        """(B,): the mean over outputs of the squared error, whatever the loss covers."""
+        return ((output.float() - self.reference) ** 2).mean(dim=-1)
 
 
 def resolve_target(
