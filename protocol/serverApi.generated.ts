@@ -216,9 +216,9 @@ export interface paths {
     put?: never;
     /**
      * Cancel Run
-     * @description Cancel the run's job. A running decomposition stops after its current step, writes a
-     *     checkpoint and becomes `cancelled`; the answer comes once it has (or after 2 s, with the
-     *     job still `stopping`).
+     * @description Cancel the run's jobs. A running decomposition stops after its current step, writes a
+     *     checkpoint and becomes `cancelled`; the answer comes once every job has stopped (or after
+     *     2 s, with a job still `stopping`).
      */
     post: operations['cancel_run_runs__run_id__cancel_post'];
     delete?: never;
@@ -260,7 +260,7 @@ export interface paths {
      * Start Job
      * @description Queue an analysis command (harvest, export-onnx, graph, optimize-circuit) on a finished
      *     run; it runs in a worker process on the run's device, and its output arrives as `log`
-     *     events.
+     *     events. 409 while a job of the run writes a file it would write.
      */
     post: operations['start_job_runs__run_id__jobs_post'];
     delete?: never;
@@ -509,6 +509,19 @@ export interface components {
        */
       problems?: components['schemas']['ConfigProblem'][] | null;
     };
+    /** FeatureOutputs */
+    FeatureOutputs: {
+      /** Values */
+      values: number[];
+      /** Baseline */
+      baseline: number[];
+      /** Mse To Unmasked */
+      mse_to_unmasked: number;
+      /** Target Value */
+      target_value: number | null;
+      /** Baseline Target Value */
+      baseline_target_value: number | null;
+    };
     /**
      * GraphSummary
      * @description One attribution-graph file of a run.
@@ -613,14 +626,32 @@ export interface components {
       target: components['schemas']['TokenText'] | null;
       /** Positions */
       positions: components['schemas']['PositionResult'][];
+      /**
+       * Input Kind
+       * @default tokens
+       * @enum {string}
+       */
+      input_kind: 'tokens' | 'features';
+      /** Features */
+      features?: {
+        [key: string]: number;
+      } | null;
+      outputs?: components['schemas']['FeatureOutputs'] | null;
     };
     /** InterventionSpec */
     InterventionSpec: {
       /**
        * Prompt
-       * @description The text to run.
+       * @description The text to run (language models).
        */
-      prompt: string;
+      prompt?: string | null;
+      /**
+       * Features
+       * @description Toy models: the input, feature index -> value; every other feature is 0.
+       */
+      features?: {
+        [key: string]: number;
+      } | null;
       /**
        * Keep
        * @description Keep only these subcomponents or nodes.
@@ -637,6 +668,11 @@ export interface components {
        */
       target?: string | null;
       /**
+       * Target Output
+       * @description Toy models: an output index whose value to report.
+       */
+      target_output?: number | null;
+      /**
        * Top K
        * @description Number of predictions per position.
        * @default 10
@@ -651,9 +687,14 @@ export interface components {
     };
     /**
      * JobInfo
-     * @description The job queued or running on a run (at most one at a time).
+     * @description A job queued or running on a run.
      */
     JobInfo: {
+      /**
+       * Id
+       * @description The ID of its `queued` event in the run's event stream; its later `job` and `log` events carry it as `job`.
+       */
+      id: number;
       /** Kind */
       kind: string;
       /**
@@ -817,6 +858,12 @@ export interface components {
       };
       /** Files */
       files: string[];
+      /**
+       * Jobs
+       * @description Its queued and running jobs, oldest first: a decomposition runs alone; analysis jobs that write different files run side by side.
+       */
+      jobs: components['schemas']['JobInfo'][];
+      /** @description The first of `jobs`, or null when it has none. */
       job: components['schemas']['JobInfo'] | null;
       /**
        * Trained Elsewhere

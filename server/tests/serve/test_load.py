@@ -1,4 +1,5 @@
-"""Many requests at once on a real server: concurrent cards, and graph jobs queued per device."""
+"""Many requests at once on a real server: concurrent cards, and graph jobs on one run queued
+per device."""
 
 import asyncio
 import shutil
@@ -19,8 +20,7 @@ from server_process import ServerProcess, start_server, stop_server
 
 from .runs_api import auth, read_events, request
 
-# A run has one job at a time, so the four graph jobs go to four copies of the harvested run.
-RUN_IDS = [f"llama-{i}" for i in range(4)]
+RUN_ID = "llama"
 PROMPTS = [
     "Once upon a time there was a little",
     "The cat sat on the",
@@ -36,14 +36,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def runs_root(tmp_path_factory: pytest.TempPathFactory, short_llama_run: Path) -> Path:
-    """Four copies of the short tiny-Llama run, harvested with `paramlens harvest --batches 2`."""
+    """A copy of the short tiny-Llama run, harvested with `paramlens harvest --batches 2`."""
     root = tmp_path_factory.mktemp("load") / "runs"
-    first = root / RUN_IDS[0]
-    shutil.copytree(short_llama_run, first)
+    shutil.copytree(short_llama_run, root / RUN_ID)
     with single_thread():
-        assert main(["harvest", str(first), "--batches", "2"]) == 0
-    for run_id in RUN_IDS[1:]:
-        shutil.copytree(first, root / run_id)
+        assert main(["harvest", str(root / RUN_ID), "--batches", "2"]) == 0
     return root
 
 
@@ -85,10 +82,10 @@ async def _post_all(server: ServerProcess, posts: list[tuple[str, object]]) -> l
 def test_concurrent_card_requests_all_get_their_own_card(
     server: ServerProcess, runs_root: Path
 ) -> None:
-    db_path = runs_root / RUN_IDS[0] / DATABASE_FILE
+    db_path = runs_root / RUN_ID / DATABASE_FILE
     components = _components(db_path, N_CARDS)
     assert len(components) == N_CARDS
-    paths = [f"/runs/{RUN_IDS[0]}/components/{m}/{c}?limit=5" for m, c in components]
+    paths = [f"/runs/{RUN_ID}/components/{m}/{c}?limit=5" for m, c in components]
 
     responses = asyncio.run(_get_all(server, paths))
 
@@ -98,31 +95,37 @@ def test_concurrent_card_requests_all_get_their_own_card(
         assert response.json() == expected.model_dump(mode="json")
 
 
-def test_concurrent_graph_jobs_queue_per_device_and_all_complete(
+def test_concurrent_graph_jobs_on_one_run_queue_per_device_and_all_complete(
     server: ServerProcess, runs_root: Path
 ) -> None:
+    before = request(server, "GET", f"/runs/{RUN_ID}").json()["last_event_id"]
+    graph_ids = [f"load-{i}" for i in range(len(PROMPTS))]
     posts = [
-        (f"/runs/{run_id}/jobs", {"kind": "graph", "params": {"prompt": prompt, "id": "load"}})
-        for run_id, prompt in zip(RUN_IDS, PROMPTS, strict=True)
+        (f"/runs/{RUN_ID}/jobs", {"kind": "graph", "params": {"prompt": prompt, "id": graph_id}})
+        for graph_id, prompt in zip(graph_ids, PROMPTS, strict=True)
     ]
 
     answers = asyncio.run(_post_all(server, posts))
 
-    assert [answer.status_code for answer in answers] == [202] * len(RUN_IDS)
+    assert [answer.status_code for answer in answers] == [202] * len(PROMPTS)
     # The requests are handled one after another: the first two start, the others wait.
-    states = sorted(answer.json()["job"]["state"] for answer in answers)
-    assert states == ["queued"] * (len(RUN_IDS) - CPU_JOBS) + ["running"] * CPU_JOBS
+    last = max((answer.json()["jobs"] for answer in answers), key=len)
+    states = [job["state"] for job in last]
+    assert sorted(states) == ["queued"] * (len(PROMPTS) - CPU_JOBS) + ["running"] * CPU_JOBS
     while True:
-        jobs = [run["job"] for run in request(server, "GET", "/runs").json()["runs"]]
-        assert sum(job is not None and job["state"] == "running" for job in jobs) <= CPU_JOBS
-        if all(job is None for job in jobs):
+        jobs = request(server, "GET", f"/runs/{RUN_ID}").json()["jobs"]
+        assert sum(job["state"] == "running" for job in jobs) <= CPU_JOBS
+        if not jobs:
             break
         time.sleep(0.2)
-    for run_id, prompt in zip(RUN_IDS, PROMPTS, strict=True):
-        events = read_events(server, run_id)
-        jobs = [event.data for event in events if event.event == "job"]
-        assert [job["state"] for job in jobs[-3:]] == ["queued", "started", "ended"]
-        assert (jobs[-1]["kind"], jobs[-1]["exit_code"]) == ("graph", 0)
-        assert (runs_root / run_id / "graphs" / "load.graph.json").is_file()
-        listed = request(server, "GET", f"/runs/{run_id}/graphs").json()["graphs"]
-        assert [(graph["id"], graph["prompt"]) for graph in listed] == [("load", prompt)]
+    events = read_events(server, RUN_ID, last_event_id=before)
+    jobs = [event.data for event in events if event.event == "job"]
+    ended = [job for job in jobs if job["state"] == "ended"]
+    assert [job["state"] for job in jobs].count("started") == len(PROMPTS)
+    assert [(job["kind"], job["exit_code"]) for job in ended] == [("graph", 0)] * len(PROMPTS)
+    listed = request(server, "GET", f"/runs/{RUN_ID}/graphs").json()["graphs"]
+    assert sorted((graph["id"], graph["prompt"]) for graph in listed) == list(
+        zip(graph_ids, PROMPTS, strict=True)
+    )
+    for graph_id in graph_ids:
+        assert (runs_root / RUN_ID / "graphs" / f"{graph_id}.graph.json").is_file()

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from paramlens.serve import events_routes
 from paramlens.serve.config_request import require_runnable
 from paramlens.serve.jobs.kinds import ANALYSIS_KINDS, JOB_KINDS
-from paramlens.serve.jobs.manager import JobConflict, JobManager, RunRecord
+from paramlens.serve.jobs.manager import Job, JobConflict, JobManager, RunRecord
 from paramlens.serve.jobs.models import (
     CreateRunRequest,
     JobInfo,
@@ -64,9 +64,21 @@ def find_run(jobs: JobManager, run_id: str) -> RunRecord:
         ) from error
 
 
+def job_info(job: Job) -> JobInfo:
+    return JobInfo(
+        id=job.id,
+        kind=job.kind.name,
+        state=job.state,
+        device=job.device,
+        pid=None if job.process is None else job.process.pid,
+        queued_at=job.queued_at,
+        started_at=job.started_at,
+    )
+
+
 def run_info(record: RunRecord) -> RunInfo:
     manifest = record.events.manifest
-    job = record.job
+    jobs = [job_info(job) for job in record.jobs]
     return RunInfo(
         run_id=record.run_id,
         status=manifest.status,
@@ -79,16 +91,8 @@ def run_info(record: RunRecord) -> RunInfo:
         error=manifest.error,
         summary=manifest.summary,
         files=list(manifest.files),
-        job=None
-        if job is None
-        else JobInfo(
-            kind=job.kind.name,
-            state=job.state,
-            device=job.device,
-            pid=None if job.process is None else job.process.pid,
-            queued_at=job.queued_at,
-            started_at=job.started_at,
-        ),
+        jobs=jobs,
+        job=jobs[0] if jobs else None,
         trained_elsewhere=record.watched,
         last_event_id=record.events.log.count,
     )
@@ -136,9 +140,9 @@ async def get_run(run_id: RunId, jobs: Manager) -> RunInfo:
     responses={404: {"description": "No such run."}, 409: {"description": "Nothing to cancel."}},
 )
 async def cancel_run(run_id: RunId, jobs: Manager) -> RunInfo:
-    """Cancel the run's job. A running decomposition stops after its current step, writes a
-    checkpoint and becomes `cancelled`; the answer comes once it has (or after 2 s, with the
-    job still `stopping`)."""
+    """Cancel the run's jobs. A running decomposition stops after its current step, writes a
+    checkpoint and becomes `cancelled`; the answer comes once every job has stopped (or after
+    2 s, with a job still `stopping`)."""
     record = find_run(jobs, run_id)
     try:
         await jobs.cancel(record)
@@ -170,7 +174,7 @@ async def resume_run(run_id: RunId, jobs: Manager) -> RunInfo:
 async def start_job(run_id: RunId, body: StartJobRequest, jobs: Manager) -> RunInfo:
     """Queue an analysis command (harvest, export-onnx, graph, optimize-circuit) on a finished
     run; it runs in a worker process on the run's device, and its output arrives as `log`
-    events."""
+    events. 409 while a job of the run writes a file it would write."""
     if body.kind not in ANALYSIS_KINDS:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_ENTITY,

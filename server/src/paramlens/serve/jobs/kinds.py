@@ -4,7 +4,8 @@ A worker process rather than a thread or a fork of the server: a job that runs o
 memory, segfaults in native code or hangs in a CUDA call takes only itself down, the server
 stops it with a signal, and its output arrives as plain lines. An analysis command of the
 CLI becomes a job kind with one `_cli_kind` entry: its parameters are the command's options,
-checked by a pydantic model before anything starts.
+checked by a pydantic model before anything starts, and its `writes` the files it writes, so
+that jobs writing different files can run on one run at once (`resources.py`).
 """
 
 import sys
@@ -15,9 +16,17 @@ from pathlib import Path
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
+from paramlens.analysis.export.sidecar import MODEL_FILE, TOKENIZER_FILE
+from paramlens.analysis.harvest.schema import DATABASE_FILE
+from paramlens.analysis.harvest.state import STATE_FILE
+from paramlens.graphs.build import slug
+from paramlens.graphs.graph_file import GRAPH_SUFFIX, GRAPHS_DIR
+from paramlens.runs.layout import RUN_FILE
 from paramlens.runs.manifest import RESUMABLE
+from paramlens.serve.jobs.resources import Resource
 
 JobArgv = Callable[[Path, BaseModel], list[str]]
+JobWrites = Callable[[BaseModel], frozenset[Resource]]
 
 
 class NoParams(BaseModel):
@@ -100,6 +109,7 @@ class JobKind:
     trains: bool
     params: type[BaseModel]
     argv: JobArgv  # the worker's command line, from the run directory and the parameters
+    writes: JobWrites  # what a job with these parameters writes in the run directory
 
 
 def _decompose_argv(run_dir: Path, params: BaseModel) -> list[str]:
@@ -125,26 +135,63 @@ def _cli_argv(command: str) -> JobArgv:
     return argv
 
 
-def _cli_kind(command: str, params: type[BaseModel]) -> JobKind:
-    return JobKind(command, frozenset({"done"}), False, params, _cli_argv(command))
+def _cli_kind(command: str, params: type[BaseModel], writes: JobWrites) -> JobKind:
+    return JobKind(command, frozenset({"done"}), False, params, _cli_argv(command), writes)
 
 
+def _fixed(*resources: Resource) -> JobWrites:
+    return lambda params: frozenset(resources)
+
+
+def _graph_file(graph_id: str) -> Resource:
+    return Resource(f"{GRAPHS_DIR}/{graph_id}{GRAPH_SUFFIX}")
+
+
+def _graph_writes(params: BaseModel) -> frozenset[Resource]:
+    """Its `id`, else the slug of its prompt (graphs/build.py); without a prompt it graphs
+    every prompt of the config, under names read from it: any graph."""
+    assert isinstance(params, GraphParams)
+    if params.id is not None:
+        return frozenset({_graph_file(params.id)})
+    if params.prompt is not None:
+        return frozenset({_graph_file(slug(params.prompt))})
+    return frozenset({Resource(f"{GRAPHS_DIR}/", prefix=True)})
+
+
+def _circuit_writes(params: BaseModel) -> frozenset[Resource]:
+    """Its `id`, else `circuit-<slug of the prompt>-<position>-<token id>`, whose end only
+    tokenizing the target tells (analysis/circuit/run_circuit.py)."""
+    assert isinstance(params, OptimizeCircuitParams)
+    if params.id is not None:
+        return frozenset({_graph_file(params.id)})
+    return frozenset({Resource(f"{GRAPHS_DIR}/circuit-{slug(params.prompt)}-", prefix=True)})
+
+
+# Training rewrites checkpoints, metrics and run.json, and analysis jobs read its weights:
+# it runs alone on its run.
 DECOMPOSE = JobKind(
     name="decompose",
     starts_from=frozenset({"queued", *RESUMABLE}),
     trains=True,
     params=NoParams,
     argv=_decompose_argv,
+    writes=_fixed(Resource("", prefix=True)),
 )
 
 JOB_KINDS: dict[str, JobKind] = {
     kind.name: kind
     for kind in (
         DECOMPOSE,
-        _cli_kind("harvest", HarvestParams),
-        _cli_kind("export-onnx", ExportOnnxParams),
-        _cli_kind("graph", GraphParams),
-        _cli_kind("optimize-circuit", OptimizeCircuitParams),
+        _cli_kind("harvest", HarvestParams, _fixed(Resource(DATABASE_FILE), Resource(STATE_FILE))),
+        # model.onnx, model.onnx.json (and model.onnx.data for large models), tokenizer.json,
+        # and run.json's file list, which it reads, changes and writes back.
+        _cli_kind(
+            "export-onnx",
+            ExportOnnxParams,
+            _fixed(Resource(MODEL_FILE, prefix=True), Resource(TOKENIZER_FILE), Resource(RUN_FILE)),
+        ),
+        _cli_kind("graph", GraphParams, _graph_writes),
+        _cli_kind("optimize-circuit", OptimizeCircuitParams, _circuit_writes),
     )
 }
 # Kinds started with `POST /runs/{run_id}/jobs`; decompose has its own routes.

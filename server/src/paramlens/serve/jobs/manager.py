@@ -1,7 +1,8 @@
 """The runs under the runs root, and the jobs that work on them, queued per device.
 
 Everything here runs on the server's event loop, so no locks are needed. Each run has an
-event log (`RunEvents`); each job a worker process (`WorkerProcess`). When the server starts
+event log (`RunEvents`); each job a worker process (`WorkerProcess`). A run may have several
+jobs at once when the files they write do not overlap (`JobKind.writes`). When the server starts
 it rediscovers every run: a run marked `running` whose process is gone becomes `interrupted`,
 one that some process still trains is followed until it ends, and a queued run is queued again.
 """
@@ -30,6 +31,7 @@ from paramlens.runs.manifest import (
 )
 from paramlens.runs.run_lock import is_run_locked
 from paramlens.serve.jobs.kinds import DECOMPOSE, JobKind, NoParams, device_slot
+from paramlens.serve.jobs.resources import Resource, first_overlap
 from paramlens.serve.jobs.run_events import RunEvents
 from paramlens.serve.jobs.settings import JobSettings
 from paramlens.serve.jobs.worker_process import WorkerProcess, describe_exit
@@ -54,10 +56,12 @@ class JobConflict(Exception):
 
 @dataclass(eq=False)
 class Job:
+    id: int  # the ID of its `queued` event in the run's event log
     kind: JobKind
     run: "RunRecord"
     device: str  # the queue it waits in: `cpu` or `cuda:N`
     params: BaseModel
+    writes: frozenset[Resource]
     queued_at: str
     state: JobState = "queued"
     started_at: str | None = None
@@ -72,13 +76,13 @@ class RunRecord:
     run_id: str
     run_dir: Path
     events: RunEvents
-    job: Job | None = None
+    jobs: list[Job] = field(default_factory=list)  # queued or running, oldest first
     watched: bool = False  # another process trains it; followed until its lock is free
     deleted: bool = False
 
     @property
     def busy(self) -> bool:
-        return self.job is not None or self.watched
+        return bool(self.jobs) or self.watched
 
 
 class JobManager:
@@ -127,7 +131,7 @@ class JobManager:
         return self.record(run_dir.name)
 
     def resume(self, record: RunRecord) -> None:
-        self._require_idle(record, "resumed")
+        self._require_free(record, DECOMPOSE, NoParams())
         status = self.refresh(record).status
         if status not in RESUMABLE:
             allowed = ", ".join(sorted(RESUMABLE))
@@ -138,7 +142,7 @@ class JobManager:
 
     def start_job(self, record: RunRecord, kind: JobKind, params: BaseModel) -> None:
         """Queue a job of `kind` (an analysis command) on the run."""
-        self._require_idle(record, f"given a {kind.name} job")
+        self._require_free(record, kind, params)
         status = self.refresh(record).status
         if status not in kind.starts_from:
             allowed = ", ".join(sorted(kind.starts_from))
@@ -148,12 +152,21 @@ class JobManager:
         self._enqueue(record, kind, params)
 
     async def cancel(self, record: RunRecord) -> None:
-        """Stop the run's job: a queued one at once; a running one gets SIGTERM (it checkpoints
-        and records `cancelled`), then SIGKILL if it has not stopped after the grace period.
-        Waits up to CANCEL_WAIT_S for it to stop."""
-        job = record.job
-        if job is None:
+        """Stop the run's jobs: queued ones at once; a running one gets SIGTERM (training
+        checkpoints and records `cancelled`), then SIGKILL if it has not stopped after the
+        grace period. Waits up to CANCEL_WAIT_S for them to stop."""
+        if not record.jobs:
             raise JobConflict(f"run {record.run_id} has no queued or running job")
+        stopping = [job for job in list(record.jobs) if not self._cancel_job(job)]
+        # Past the wait a job is still checkpointing; the response shows it `stopping`.
+        if stopping:
+            waits = [asyncio.shield(job.finished.wait()) for job in stopping]
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*waits), CANCEL_WAIT_S)
+
+    def _cancel_job(self, job: Job) -> bool:
+        """Drop a queued job (True: it has ended) or ask a running one to stop (False)."""
+        record = job.run
         if job in self.pending:
             self.pending.remove(job)
             manifest = self.refresh(record)
@@ -165,16 +178,14 @@ class JobManager:
                     ),
                 )
             self._end_job(job, {"cancelled": True})
-            return
+            return True
         if not job.cancel_requested:
             job.cancel_requested = True
             job.state = "stopping"
             if job.process is not None:
                 job.process.terminate()
             self._spawn(self._kill_after_grace(job))
-        # Past the wait the job is still checkpointing; the response shows it `stopping`.
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(asyncio.shield(job.finished.wait()), CANCEL_WAIT_S)
+        return False
 
     async def delete(self, record: RunRecord) -> None:
         self._require_idle(record, "deleted")
@@ -197,9 +208,9 @@ class JobManager:
         killed. Queued jobs are dropped (a queued run is queued again at the next start)."""
         self.closing = True
         for job in self.pending:
-            job.run.job = None
+            job.run.jobs.remove(job)
         self.pending.clear()
-        running = [r.job for r in self.records.values() if r.job is not None]
+        running = [job for record in self.records.values() for job in record.jobs]
         for job in running:
             if job.process is None:
                 continue
@@ -226,13 +237,13 @@ class JobManager:
 
     def _enqueue(self, record: RunRecord, kind: JobKind, params: BaseModel) -> None:
         device = device_slot(record.events.manifest.device)
-        job = Job(kind, record, device, params, utc_now())
-        record.job = job
-        self.pending.append(job)
         queued: dict[str, Any] = {"kind": kind.name, "state": "queued", "device": device}
         if kind.params is not NoParams:
             queued["params"] = params.model_dump(exclude_none=True)
-        record.events.log.append("job", queued)
+        event = record.events.log.append("job", queued)
+        job = Job(event.id, kind, record, device, params, kind.writes(params), utc_now())
+        record.jobs.append(job)
+        self.pending.append(job)
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -254,11 +265,12 @@ class JobManager:
 
             def log_line(line: str) -> None:
                 self.refresh(record)  # so that the line follows the events that preceded it
-                log.append("log", {"line": line})
+                log.append("log", {"line": line, "job": job.id})
 
             job.process = await WorkerProcess.start(argv, log_line)
             job.started_at = utc_now()
-            log.append("job", {"kind": job.kind.name, "state": "started", "pid": job.process.pid})
+            started = {"kind": job.kind.name, "job": job.id, "state": "started"}
+            log.append("job", {**started, "pid": job.process.pid})
             if job.cancel_requested:
                 job.process.terminate()
             waiting = asyncio.ensure_future(job.process.wait())
@@ -267,7 +279,7 @@ class JobManager:
                 await asyncio.wait({waiting}, timeout=POLL_S)
             code = waiting.result()
         except OSError as error:
-            log.append("log", {"line": f"cannot start the worker: {error}"})
+            log.append("log", {"line": f"cannot start the worker: {error}", "job": job.id})
         finally:
             if job.kind.trains:
                 self._mend_after_exit(job, code)
@@ -283,8 +295,9 @@ class JobManager:
     def _end_job(self, job: Job, details: dict[str, Any]) -> None:
         record = job.run
         self.refresh(record)
-        record.job = None
-        record.events.log.append("job", {"kind": job.kind.name, "state": "ended", **details})
+        record.jobs.remove(job)
+        ended = {"kind": job.kind.name, "job": job.id, "state": "ended"}
+        record.events.log.append("job", {**ended, **details})
         job.finished.set()
 
     async def _kill_after_grace(self, job: Job) -> None:
@@ -371,11 +384,30 @@ class JobManager:
             return record.events.manifest
 
     def _require_idle(self, record: RunRecord, action: str) -> None:
-        if record.job is not None:
+        self._require_unwatched(record, action)
+        if record.jobs:
+            job = record.jobs[0]
             raise JobConflict(
-                f"run {record.run_id} has a {record.job.state} {record.job.kind.name} job; "
+                f"run {record.run_id} has a {job.state} {job.kind.name} job (job {job.id}); "
                 f"cancel it before it can be {action}"
             )
+
+    def _require_free(self, record: RunRecord, kind: JobKind, params: BaseModel) -> None:
+        """Refuse a job of `kind` that would write what a queued or running job of the run
+        writes."""
+        action = "resumed" if kind.trains else f"given a {kind.name} job"
+        self._require_unwatched(record, action)
+        writes = kind.writes(params)
+        for job in record.jobs:
+            shared = first_overlap(writes, job.writes)
+            if shared is not None:
+                raise JobConflict(
+                    f"run {record.run_id} has a {job.state} {job.kind.name} job (job {job.id}) "
+                    f"that writes {shared}; it cannot be {action} until that job has ended "
+                    "or been cancelled"
+                )
+
+    def _require_unwatched(self, record: RunRecord, action: str) -> None:
         if record.watched:
             raise JobConflict(
                 f"run {record.run_id} is being trained by another process; it cannot be {action}"

@@ -50,8 +50,12 @@ class StartJobRequest(BaseModel):
 
 
 class JobInfo(BaseModel):
-    """The job queued or running on a run (at most one at a time)."""
+    """A job queued or running on a run."""
 
+    id: int = Field(
+        description="The ID of its `queued` event in the run's event stream; its later "
+        "`job` and `log` events carry it as `job`."
+    )
     kind: str
     state: Literal["queued", "running", "stopping"]
     device: str = Field(description="The queue it waits in or runs on: cpu or cuda:N.")
@@ -74,7 +78,11 @@ class RunInfo(BaseModel):
     error: str | None
     summary: dict[str, Any]
     files: list[str]
-    job: JobInfo | None
+    jobs: list[JobInfo] = Field(
+        description="Its queued and running jobs, oldest first: a decomposition runs alone; "
+        "analysis jobs that write different files run side by side."
+    )
+    job: JobInfo | None = Field(description="The first of `jobs`, or null when it has none.")
     trained_elsewhere: bool = Field(
         description="Another process (e.g. `paramlens decompose`) trains this run right now."
     )
