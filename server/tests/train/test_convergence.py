@@ -47,6 +47,15 @@ def test_tms_5_2_finds_one_subcomponent_per_feature(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_tms_40_10_finds_one_subcomponent_per_feature(tmp_path: Path) -> None:
+    evaluation = _evaluate_example(tmp_path, "tms_40-10.decomp.yaml")
+
+    assert evaluation["mmcs"] >= 0.98
+    assert evaluation["mmcs_alive"] >= 0.98
+    assert evaluation["alive_per_feature"] == {"linear1": [1] * 40, "linear2": [1] * 40}
+
+
+@pytest.mark.slow
 def test_resid_mlp_1_gives_every_input_feature_its_own_subcomponent(tmp_path: Path) -> None:
     # The reference recipe is 30000 steps of 2048 samples; a smaller batch at a higher learning
     # rate gets the mlp_in decomposition within a CPU budget (2500 steps left 94-98 features
