@@ -62,7 +62,7 @@ connection.onInitialize(({ workspaceFolders }) => {
 });
 
 registerDiagnostics(connection, documents, parsedYaml, models);
-registerCompletion(connection, documents, parsedYaml, models);
+registerCompletion(connection, documents, parsedYaml, models, runs, harvests);
 registerHover(connection, documents, parsedYaml, cards, models);
 registerDefinition(connection, documents, parsedYaml, models);
 registerCodeLens(connection, documents, parsedYaml, runs);

@@ -32,6 +32,14 @@ export interface HarvestComponent {
   label: string | null;
 }
 
+/** An alive subcomponent of a known module, with what completion shows of it. */
+export interface AliveComponent {
+  component: number;
+  density: number;
+  meanCi: number;
+  label: string | null;
+}
+
 interface ExampleRow {
   [column: string]: unknown;
   rank: number;
@@ -50,6 +58,7 @@ export class HarvestDatabase {
   private modulesList: readonly HarvestModule[] | undefined;
   private aliveByModule: ReadonlyMap<string, AliveCount> | undefined;
   private deadList: ReadonlySet<string> | undefined;
+  private readonly densestByModule = new Map<string, readonly AliveComponent[]>();
 
   private constructor(
     private readonly file: SqliteFile,
@@ -98,6 +107,26 @@ export class HarvestDatabase {
       ),
     );
     return this.deadList;
+  }
+
+  /** The `limit` alive subcomponents of a module with the highest density, densest first; kept while open. */
+  async densestAlive(module: string, limit: number): Promise<readonly AliveComponent[]> {
+    const key = `${limit}:${module}`;
+    const cached = this.densestByModule.get(key);
+    if (cached !== undefined) return cached;
+    const rows = await this.file.all(
+      'SELECT component, density, mean_ci, label FROM components WHERE module = ? AND alive = 1 ' +
+        'ORDER BY density DESC, component LIMIT ?',
+      [module, limit],
+    );
+    const components = rows.map((row) => ({
+      component: Number(row.component),
+      density: Number(row.density),
+      meanCi: Number(row.mean_ci),
+      label: typeof row.label === 'string' ? row.label : null,
+    }));
+    this.densestByModule.set(key, components);
+    return components;
   }
 
   async component(module: string, component: number): Promise<HarvestComponent | undefined> {

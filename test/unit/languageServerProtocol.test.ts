@@ -288,6 +288,35 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     await cleared;
   });
 
+  test('answers subcomponent-ID completion in the analysis section from the run’s harvest', async () => {
+    const configUri = pathToFileURL(path.join(workspace, 'tiny.decomp.yaml')).toString();
+    const diagnostics = nextDiagnostics();
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: {
+        uri: configUri,
+        languageId: 'yaml',
+        version: 1,
+        text: 'analysis:\n  components: [h.1.mlp.down_proj:]\n',
+      },
+    });
+    await diagnostics;
+    const completion = await connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri: configUri },
+      position: { line: 1, character: 33 },
+    });
+    assert.ok(completion !== null && !Array.isArray(completion), 'expected a completion list');
+    assert.equal(completion.isIncomplete, true);
+    assert.deepEqual(
+      completion.items.map(({ label, detail, documentation }) => ({ label, detail, documentation })),
+      [{ label: 'h.1.mlp.down_proj:12', detail: 'density 25% · mean CI 0.5', documentation: 'sitting' }],
+    );
+    const cleared = nextDiagnostics();
+    await connection.sendNotification(DidCloseTextDocumentNotification.type, {
+      textDocument: { uri: configUri },
+    });
+    await cleared;
+  });
+
   test('asks the client for the listing of a config with no run, and checks patterns with it', async () => {
     const configUri = pathToFileURL(path.join(workspace, 'fresh.decomp.yaml')).toString();
     const asked: ModuleListingParams[] = [];
