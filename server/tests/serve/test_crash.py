@@ -55,13 +55,14 @@ def test_a_killed_worker_resumes_after_a_server_restart_bitwise_equal(
     with running_server(runs_root, server_cache_root) as server:
         run_id = runs_api.create_run(server, CONFIG, config_path)["run_id"]
         events = read_events(server, run_id, until=metrics_from(100))  # checkpoint 50 is on disk
-        pid = request(server, "GET", f"/runs/{run_id}").json()["job"]["pid"]
-        os.kill(pid, signal.SIGKILL)
+        job = request(server, "GET", f"/runs/{run_id}").json()["job"]
+        os.kill(job["pid"], signal.SIGKILL)
         events += read_events(server, run_id, last_event_id=events[-1].id)
 
     assert events[-2].event == "state" and events[-2].data["status"] == "interrupted"
     assert events[-1].data == {
         "kind": "decompose",
+        "job": job["id"],
         "state": "ended",
         "exit_code": -signal.SIGKILL,
         "exit": "was killed by SIGKILL",
