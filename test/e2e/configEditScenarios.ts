@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { resultsDir } from '../support/paths';
 import { waitFor } from '../support/poll';
 import { lineOf, type ScenarioContext } from './scenarioContext';
-import { activeEditor, goToLine, hoverShowing, problemsStatus, quickOpen, undoUntilClean } from './workbench';
+import { activeEditor, goToLine, hoverShowing, problemsStatus, quickOpen, revertToSaved } from './workbench';
 
 const CONFIG = 'tiny_llama.decomp.yaml';
 const PATTERN = 'h.*.mlp.c_fc';
@@ -44,13 +44,15 @@ export async function moduleCompletionScenario(page: Page, context: ScenarioCont
     labels.some((label) => label.includes(`${TYPED_PREFIX}down_proj`)),
     `no ${TYPED_PREFIX}down_proj among the suggestions`,
   );
+  // The focused row's detail shows in the row, or in the side panel once the user has expanded details.
+  const details = await page.locator('.suggest-details').allInnerTexts();
   assert.ok(
-    labels.some((label) => /linear 128 → 512/.test(label)),
+    [...labels, ...details].some((text) => /linear 128 → 512/.test(text)),
     'no suggestion shows the shape of c_fc (linear 128 → 512)',
   );
   await page.screenshot({ path: path.join(resultsDir(), 'module-completion.png') });
   await page.keyboard.press('Escape');
-  await undoUntilClean(page, CONFIG);
+  await revertToSaved(page, CONFIG);
 }
 
 /** Misspells the `training` key: the editor underlines it, and the hover suggests the right key. */
@@ -83,5 +85,5 @@ export async function misspeltKeyScenario(page: Page, context: ScenarioContext):
   assert.match(text, /unknown key `?trainig`?; did you mean `?training`?/);
   await page.screenshot({ path: path.join(resultsDir(), 'misspelt-key.png') });
   await page.keyboard.press('Escape');
-  await undoUntilClean(page, CONFIG);
+  await revertToSaved(page, CONFIG);
 }

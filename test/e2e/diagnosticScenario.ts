@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { resultsDir } from '../support/paths';
 import { waitFor } from '../support/poll';
-import { activeEditor, problemsStatus, quickOpen, undoUntilClean } from './workbench';
+import { activeEditor, problemsStatus, quickOpen, revertToSaved } from './workbench';
 
 const CONFIG = 'tms_5-2.decomp.yaml';
 /** A quoted string that never closes: a YAML syntax error, whatever the config above it holds. */
@@ -44,5 +44,5 @@ export async function diagnosticScenario(page: Page): Promise<void> {
   await page.screenshot({ path: path.join(resultsDir(), 'diagnostic.png') });
 
   await page.keyboard.press('Escape');
-  await undoUntilClean(page, CONFIG);
+  await revertToSaved(page, CONFIG);
 }

@@ -107,16 +107,21 @@ export async function hoverShowing(
   );
 }
 
-/** Undoes edits until the active tab `title` no longer shows unsaved changes. */
-export async function undoUntilClean(page: Page, title: string): Promise<void> {
+/**
+ * Leaves the active tab `title` as it is on disk. Reverting is one command, where undoing is as many key
+ * presses as the edit had undo stops, each of which a hover or suggest widget with focus can swallow.
+ */
+export async function revertToSaved(page: Page, title: string): Promise<void> {
   const dirty = activeTab(page, title).and(page.locator('.dirty'));
   await waitFor(
-    'the edit to be undone',
+    'the edit to be reverted',
     async () => {
       if ((await dirty.count()) === 0) return true;
-      await page.keyboard.press('Control+Z');
-      return undefined;
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'File: Revert File');
+      await dirty.waitFor({ state: 'detached', timeout: 5_000 });
+      return true;
     },
-    { timeoutMs: 10_000, intervalMs: 200 },
+    { timeoutMs: 30_000, intervalMs: 250 },
   );
 }
