@@ -11,6 +11,7 @@ from paramlens.commands.arguments import (
     fraction,
     usage_error,
 )
+from paramlens.commands.input_arguments import add_input_arguments
 from paramlens.commands.types import Subparsers
 
 _TOP_OUTPUTS = 10  # output nodes listed in a --json summary
@@ -34,24 +35,11 @@ def register(subparsers: Subparsers) -> None:
         ),
     )
     add_run_dir_argument(parser)
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--prompt", help="the text to graph (language models)")
+    source = add_input_arguments(parser, "the text to graph (language models)", required=False)
     source.add_argument(
         "--all-prompts",
         action="store_true",
         help="graph every prompt of the config's analysis.prompts (the default)",
-    )
-    source.add_argument(
-        "--features",
-        type=feature_list,
-        metavar="I,J,…",
-        help="toy models: the active input features, each with value 1, e.g. 3,7",
-    )
-    source.add_argument(
-        "--input",
-        type=feature_values,
-        metavar="I=V,…",
-        help="toy models: active input features with their values, e.g. 3=1.0,7=0.5",
     )
     parser.add_argument(
         "--id",
@@ -86,38 +74,6 @@ def register(subparsers: Subparsers) -> None:
         help="also write the graph as circuit-tracer / Neuronpedia JSON to PATH",
     )
     parser.set_defaults(handler=_graph)
-
-
-def feature_list(text: str) -> dict[int, float]:
-    """`3,7` -> {3: 1.0, 7: 1.0}."""
-    return {_feature_index(item): 1.0 for item in _items(text)}
-
-
-def feature_values(text: str) -> dict[int, float]:
-    """`3=1.0,7=0.5` -> {3: 1.0, 7: 0.5}."""
-    values = {}
-    for item in _items(text):
-        index, equals, value = item.partition("=")
-        if not equals:
-            raise argparse.ArgumentTypeError(f"expected FEATURE=VALUE, got {item!r}")
-        try:
-            values[_feature_index(index)] = float(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number after '=', got {item!r}") from None
-    return values
-
-
-def _items(text: str) -> list[str]:
-    items = [item.strip() for item in text.split(",")]
-    if not all(items):
-        raise argparse.ArgumentTypeError(f"expected comma-separated features, got {text!r}")
-    return items
-
-
-def _feature_index(text: str) -> int:
-    if not (text.strip().isascii() and text.strip().isdigit()):
-        raise argparse.ArgumentTypeError(f"expected a feature index (0, 1, …), got {text!r}")
-    return int(text)
 
 
 def _graph(args: argparse.Namespace) -> int:

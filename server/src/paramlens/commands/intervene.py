@@ -5,7 +5,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from paramlens.commands.arguments import add_run_dir_argument, device_name, positive, usage_error
-from paramlens.commands.graph import feature_list, feature_values
+from paramlens.commands.input_arguments import add_input_arguments
 from paramlens.commands.types import Subparsers
 
 if TYPE_CHECKING:
@@ -29,20 +29,7 @@ def register(subparsers: Subparsers) -> None:
         ),
     )
     add_run_dir_argument(parser)
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--prompt", help="the text to run (language models)")
-    source.add_argument(
-        "--features",
-        type=feature_list,
-        metavar="I,J,…",
-        help="toy models: the active input features, each with value 1, e.g. 1,3",
-    )
-    source.add_argument(
-        "--input",
-        type=feature_values,
-        metavar="I=V,…",
-        help="toy models: active input features with their values, e.g. 1=1.0,3=0.5",
-    )
+    add_input_arguments(parser, "the text to run (language models)", required=True)
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--keep", nargs="+", metavar="ID", help="keep only these")
     which.add_argument("--ablate", nargs="+", metavar="ID", help="ablate these")

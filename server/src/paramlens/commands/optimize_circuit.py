@@ -11,7 +11,7 @@ from paramlens.commands.arguments import (
     fraction,
     usage_error,
 )
-from paramlens.commands.graph import feature_list, feature_values
+from paramlens.commands.input_arguments import add_input_arguments
 from paramlens.commands.intervene import output_index
 from paramlens.commands.types import Subparsers
 
@@ -55,20 +55,7 @@ def register(subparsers: Subparsers) -> None:
         ),
     )
     add_run_dir_argument(parser)
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--prompt", help="the text the target follows (language models)")
-    source.add_argument(
-        "--features",
-        type=feature_list,
-        metavar="I,J,…",
-        help="toy models: the active input features, each with value 1, e.g. 1,3",
-    )
-    source.add_argument(
-        "--input",
-        type=feature_values,
-        metavar="I=V,…",
-        help="toy models: active input features with their values, e.g. 1=1.0,3=0.5",
-    )
+    add_input_arguments(parser, "the text the target follows (language models)", required=True)
     parser.add_argument(
         "--target",
         required=True,
