@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from paramlens.serve.jobs.manager import JobConflict
 from paramlens.serve.models import ConfigProblem, ErrorResponse
 from paramlens.serve.run_paths import UnknownRun
 
@@ -66,6 +67,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownRun)
     def unknown_run(request: Request, exc: UnknownRun) -> JSONResponse:
         return error_response(404, ErrorResponse(error="not_found", message=str(exc)))
+
+    @app.exception_handler(JobConflict)
+    def job_conflict(request: Request, exc: JobConflict) -> JSONResponse:
+        return error_response(409, ErrorResponse(error="conflict", message=str(exc)))
 
     @app.exception_handler(ConfigRejected)
     def config_rejected(request: Request, exc: ConfigRejected) -> JSONResponse:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from paramlens.serve import events_routes
 from paramlens.serve.config_request import require_runnable
 from paramlens.serve.jobs.kinds import ANALYSIS_KINDS, JOB_KINDS
-from paramlens.serve.jobs.manager import Job, JobConflict, JobManager, RunRecord
+from paramlens.serve.jobs.manager import Job, JobManager, RunRecord
 from paramlens.serve.jobs.models import (
     CreateRunRequest,
     JobInfo,
@@ -144,10 +144,7 @@ async def cancel_run(run_id: RunId, jobs: Manager) -> RunInfo:
     checkpoint and becomes `cancelled`; the answer comes once every job has stopped (or after
     2 s, with a job still `stopping`)."""
     record = find_run(jobs, run_id)
-    try:
-        await jobs.cancel(record)
-    except JobConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    await jobs.cancel(record)
     return _current(jobs, record)
 
 
@@ -159,10 +156,7 @@ async def cancel_run(run_id: RunId, jobs: Manager) -> RunInfo:
 async def resume_run(run_id: RunId, jobs: Manager) -> RunInfo:
     """Queue an interrupted, cancelled or failed run to continue from its last checkpoint."""
     record = find_run(jobs, run_id)
-    try:
-        jobs.resume(record)
-    except JobConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    jobs.resume(record)
     return _current(jobs, record)
 
 
@@ -189,10 +183,7 @@ async def start_job(run_id: RunId, body: StartJobRequest, jobs: Manager) -> RunI
         )
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, problems) from None
     record = find_run(jobs, run_id)
-    try:
-        jobs.start_job(record, kind, params)
-    except JobConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    jobs.start_job(record, kind, params)
     return _current(jobs, record)
 
 
@@ -204,10 +195,7 @@ async def start_job(run_id: RunId, body: StartJobRequest, jobs: Manager) -> RunI
 async def delete_run(run_id: RunId, jobs: Manager) -> Response:
     """Delete the run directory and everything in it; refused while a job works on it."""
     record = find_run(jobs, run_id)
-    try:
-        await jobs.delete(record)
-    except JobConflict as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    await jobs.delete(record)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
