@@ -13,6 +13,7 @@ the two R terms by (stochastic_coeff + pgd_coeff) · R(masks = CI, Δ off): what
 CI masks alone finds, for contrast.
 """
 
+from dataclasses import dataclass
 from typing import Literal
 
 import torch
@@ -22,7 +23,7 @@ from tqdm import tqdm
 from paramlens.analysis.circuit.circuit_ci import CircuitCI
 from paramlens.analysis.circuit.faithfulness import adversarial_sources, masked_output
 from paramlens.analysis.circuit.target import Behaviour
-from paramlens.decomp.ci_functions import CausalImportance
+from paramlens.decomp.ci_functions import CausalImportance, causal_importance
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.decomp.losses import importance_minimality_loss
 from paramlens.decomp.masks import masks_from_sources, stochastic_masks
@@ -30,6 +31,36 @@ from paramlens.decomp.schedules import lr_schedule
 from paramlens.graphs.settings import CircuitSettings
 
 Objective = Literal["faithful", "ci_only"]
+
+
+@dataclass(frozen=True)
+class CircuitCandidates:
+    """What a circuit report compares, for one target: the run's own CI (path -> lower CI),
+    the optimised circuit and, when settings ask for it, the circuit optimised on CI masks
+    alone; `alive` marks the pairs the optimisation and the adversary may move."""
+
+    alive: dict[str, Tensor]
+    original: dict[str, Tensor]
+    optimized: CircuitCI
+    ci_only: CircuitCI | None
+
+
+def optimize_circuits(
+    model: ComponentModel,
+    target: Behaviour,
+    initial_logits: dict[str, Tensor],
+    settings: CircuitSettings,
+    progress: bool = False,
+) -> CircuitCandidates:
+    """The optimised circuit (and the CI-only one) beside the run's own CI, from the CI
+    function's logits on the target's input."""
+    original = {path: g.detach() for path, g in causal_importance(initial_logits).lower.items()}
+    alive = {path: z > 0 for path, z in initial_logits.items()}
+    optimized = optimize_circuit_ci(model, target, initial_logits, settings, "faithful", progress)
+    ci_only = None
+    if settings.compare_ci_only:
+        ci_only = optimize_circuit_ci(model, target, initial_logits, settings, "ci_only", progress)
+    return CircuitCandidates(alive, original, optimized, ci_only)
 
 
 def optimize_circuit_ci(

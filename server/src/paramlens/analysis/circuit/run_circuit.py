@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict
 from tokenizers import Tokenizer
 
 from paramlens.analysis.circuit.faithfulness import judge
-from paramlens.analysis.circuit.optimize import optimize_circuit_ci
+from paramlens.analysis.circuit.optimize import optimize_circuits
 from paramlens.analysis.circuit.target import resolve_target
 from paramlens.analysis.loaded_run import load_run
-from paramlens.decomp.ci_functions import CIFunction, causal_importance
+from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.graphs.build import graph_from_raw, slug, token_decoder
 from paramlens.graphs.compute import compute_attribution_graph
@@ -61,20 +61,15 @@ def find_circuit(
         clean = model(chosen.token_ids, cache=["inputs"])
         initial = {path: z[0] for path, z in ci_fn(clean.inputs, model.components_by_path).items()}
         target_probability = float(chosen.log_probability(clean.output).exp())
-    original = {path: g.detach() for path, g in causal_importance(initial).lower.items()}
-    alive = {path: z > 0 for path, z in initial.items()}
-
-    optimized = optimize_circuit_ci(model, chosen, initial, settings, "faithful", progress)
-    ci_only = None
-    if settings.compare_ci_only:
-        ci_only = optimize_circuit_ci(model, chosen, initial, settings, "ci_only", progress)
+    candidates = optimize_circuits(model, chosen, initial, settings, progress)
+    alive, optimized, ci_only = candidates.alive, candidates.optimized, candidates.ci_only
     record = CircuitRecord(
         target_token=chosen.token,
         target_token_id=chosen.token_id,
         position=chosen.position,
         target_probability=target_probability,
         optimized=judge(model, chosen, optimized.lower(), alive, settings),
-        original=judge(model, chosen, original, alive, settings),
+        original=judge(model, chosen, candidates.original, alive, settings),
         ci_only=None if ci_only is None else judge(model, chosen, ci_only.lower(), alive, settings),
         settings=settings,
     )

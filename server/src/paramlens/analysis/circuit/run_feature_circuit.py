@@ -9,11 +9,11 @@ import torch
 from pydantic import BaseModel, ConfigDict
 
 from paramlens.analysis.circuit.faithfulness import CircuitOutputValues, judge_outputs
-from paramlens.analysis.circuit.optimize import optimize_circuit_ci
+from paramlens.analysis.circuit.optimize import optimize_circuits
 from paramlens.analysis.circuit.target import FeatureTarget
 from paramlens.analysis.intervene_input import describe_features, feature_vector
 from paramlens.analysis.loaded_run import load_run
-from paramlens.decomp.ci_functions import CIFunction, causal_importance
+from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.graphs.build import graph_from_raw
 from paramlens.graphs.features import compute_feature_graph
@@ -96,20 +96,15 @@ def find_feature_circuit(
             f"(0–{n_outputs - 1})"
         )
     target = FeatureTarget(x, output, reference, all_outputs)
-    original = {path: g.detach() for path, g in causal_importance(initial).lower.items()}
-    alive = {path: z > 0 for path, z in initial.items()}
-
-    optimized = optimize_circuit_ci(model, target, initial, settings, "faithful", progress)
-    ci_only = None
-    if settings.compare_ci_only:
-        ci_only = optimize_circuit_ci(model, target, initial, settings, "ci_only", progress)
+    candidates = optimize_circuits(model, target, initial, settings, progress)
+    alive, optimized, ci_only = candidates.alive, candidates.optimized, candidates.ci_only
     record = FeatureCircuitRecord(
         features=dict(sorted(features.items())),
         target_output=output,
         all_outputs=all_outputs,
         target_value=float(reference[output]),
         optimized=judge_outputs(model, target, optimized.lower(), alive, settings),
-        original=judge_outputs(model, target, original, alive, settings),
+        original=judge_outputs(model, target, candidates.original, alive, settings),
         ci_only=None
         if ci_only is None
         else judge_outputs(model, target, ci_only.lower(), alive, settings),
