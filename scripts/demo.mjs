@@ -33,14 +33,15 @@ run(['decompose', config, '--out', runDir], 'ignore');
 const seconds = Math.round((Date.now() - started) / 1000);
 
 const report = JSON.parse(run(['eval', runDir, '--json']));
-const perFeature = Object.entries(report.alive_per_feature)
+// Each feature alone: how many subcomponents it makes important in each matrix.
+const perFeature = Object.entries(report.important_per_feature)
   .map(([module, counts]) => `${module} [${counts.join(' ')}]`)
   .join(', ');
-const clean = Object.values(report.alive_per_feature).every((counts) => counts.every((n) => n === 1));
+const clean = Object.values(report.important_per_feature).every((counts) => counts.every((n) => n === 1));
 console.log(`
 Decomposed in ${seconds} s (step ${report.step}).
   mean max cosine similarity to the true feature mechanisms (mmcs): ${report.mmcs.toFixed(4)}
-  alive subcomponents per feature: ${perFeature}${clean ? '  (one each: a clean decomposition)' : ''}
+  important subcomponents per feature: ${perFeature}${clean ? '  (one each: a clean decomposition)' : ''}
   reconstruction MSE: all subcomponents ${fmt(report.mse_unmasked)}, CI-masked ${fmt(report.mse_ci_masked)}, \
 adversarial ${fmt(report.pgd_mse)}, all ablated ${fmt(report.mse_zero_masked)}
   run directory: ${runDir} (run.json, metrics.jsonl, checkpoints/, components.safetensors; docs/formats.md)

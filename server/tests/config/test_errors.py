@@ -130,6 +130,13 @@ def test_pattern_matching_no_module_of_a_toy_target() -> None:
     assert "matches no module" in error.message and "linear1, linear2" in error.message
 
 
+def test_a_transpose_of_lands_on_the_key_that_cannot_hold() -> None:
+    shared = VALID.replace("pattern: linear2\n", "pattern: linear2\n    transpose_of: linear3\n")
+    error = _one(shared)
+    assert (error.path, error.line) == ("modules[1].transpose_of", 11)
+    assert "'linear3' is not another decomposed module; decomposed: linear1" in error.message
+
+
 def test_data_must_fit_the_target() -> None:
     text = VALID.replace(
         "  synthetic:\n    feature_probability: 0.05\n",

@@ -183,3 +183,42 @@ def test_non_tensor_outputs_need_select_output() -> None:
 def test_unknown_modules_are_rejected(tiny_mlp: TinyMLP) -> None:
     with pytest.raises(ValueError, match="no module 'fc3'"):
         ComponentModel(tiny_mlp, {"fc3": 2})
+
+
+def _tied_tms() -> nn.Module:
+    from paramlens.targets.tms import TMS, TMSConfig
+
+    torch.manual_seed(0)
+    return TMS(TMSConfig(n_features=6, n_hidden=3))
+
+
+def test_a_transposed_module_shares_the_factors_of_its_source() -> None:
+    target = _tied_tms()
+    model = ComponentModel(target, {"linear1": 4, "linear2": 4}, transposes={"linear2": "linear1"})
+    first, second = model.components_of("linear1"), model.components_of("linear2")
+
+    assert [name for name, _ in model.components.named_parameters(prefix="components")] == [
+        "components.linear1.V",
+        "components.linear1.U",
+    ]
+    assert torch.equal(second.V, first.U.T) and torch.equal(second.U, first.V.T)
+    assert torch.equal(second.weight, first.weight.T)
+    # The one set of factors learns from both matrices.
+    x = torch.rand(5, 6)
+    masks = {"linear2": torch.ones(4)}
+    model(x, masks=masks).output.sum().backward()
+    assert first.U.grad is not None and first.U.grad.abs().sum() > 0
+    # The shared module still reproduces the target with Δ on.
+    masks, deltas = ones_masks(model)
+    torch.testing.assert_close(
+        model(x, masks=masks, delta_masks=deltas).output, target(x), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_only_a_true_transpose_with_the_same_C_can_share(tiny_mlp: TinyMLP) -> None:
+    with pytest.raises(ValueError, match="is not the transpose of 'fc1'"):
+        ComponentModel(tiny_mlp, {"fc1": 4, "fc2": 4}, transposes={"fc2": "fc1"})
+    with pytest.raises(ValueError, match="has C=3 but 'linear1'.*has C=4"):
+        ComponentModel(_tied_tms(), {"linear1": 4, "linear2": 3}, transposes={"linear2": "linear1"})
+    with pytest.raises(ValueError, match="names no decomposed module"):
+        ComponentModel(_tied_tms(), {"linear2": 4}, transposes={"linear2": "linear1"})

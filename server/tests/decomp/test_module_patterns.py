@@ -1,7 +1,7 @@
 import pytest
 from torch import nn
 
-from paramlens.decomp.module_patterns import resolve_module_patterns
+from paramlens.decomp.module_patterns import resolve_module_patterns, resolve_transposes
 
 from .conftest import TinyLM
 
@@ -68,3 +68,13 @@ def test_hugging_face_conv1d_is_supported() -> None:
     model = GPT2LMHeadModel(GPT2Config(n_layer=2, n_embd=16, n_head=2, vocab_size=32))
     resolved = resolve_module_patterns(model, {"transformer.h.*.attn.c_attn": 4})
     assert list(resolved) == ["transformer.h.0.attn.c_attn", "transformer.h.1.attn.c_attn"]
+
+
+def test_a_transpose_pattern_must_match_one_module_and_name_a_decomposed_one() -> None:
+    model = TinyLM()
+    module_C = resolve_module_patterns(model, {"mlp_*": 2})
+    assert resolve_transposes(model, [("mlp_out", "mlp_in")], module_C) == {"mlp_out": "mlp_in"}
+    with pytest.raises(ValueError, match="must match exactly one module; it matches 2"):
+        resolve_transposes(model, [("mlp_*", "mlp_in")], module_C)
+    with pytest.raises(ValueError, match="'embed' is not a decomposed module"):
+        resolve_transposes(model, [("mlp_out", "embed")], module_C)

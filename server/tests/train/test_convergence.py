@@ -43,16 +43,30 @@ def test_tms_5_2_finds_one_subcomponent_per_feature(tmp_path: Path) -> None:
 
     assert evaluation["mmcs"] >= 0.99
     assert evaluation["mmcs_alive"] >= 0.99
-    assert evaluation["alive_per_feature"] == {"linear1": [1] * 5, "linear2": [1] * 5}
+    _assert_one_subcomponent_per_feature(evaluation, 5)
 
 
 @pytest.mark.slow
-def test_tms_40_10_finds_one_subcomponent_per_feature(tmp_path: Path) -> None:
-    evaluation = _evaluate_example(tmp_path, "tms_40-10.decomp.yaml")
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tms_40_10_finds_one_subcomponent_per_feature(tmp_path: Path, seed: int) -> None:
+    # Seeds change the components' initialisation, the CI function and every mask, so three
+    # of them show that the recipe is not balanced on one lucky trajectory.
+    evaluation = _evaluate_example(tmp_path, "tms_40-10.decomp.yaml", {"seed": seed})
 
     assert evaluation["mmcs"] >= 0.98
     assert evaluation["mmcs_alive"] >= 0.98
-    assert evaluation["alive_per_feature"] == {"linear1": [1] * 40, "linear2": [1] * 40}
+    _assert_one_subcomponent_per_feature(evaluation, 40)
+
+
+def _assert_one_subcomponent_per_feature(evaluation: dict[str, Any], n_features: int) -> None:
+    """Each feature alone makes exactly one subcomponent important in each matrix, one that
+    no other feature uses; with mmcs, that one is the feature's own mechanism. (The count of
+    alive subcomponents, mean CI above 1e-6, is not asserted: a dead subcomponent whose CI
+    function misfires on one eval input in ten thousand can sit right at that cutoff.)"""
+    modules = ["linear1", "linear2"]
+    assert evaluation["important_per_feature"] == dict.fromkeys(modules, [1] * n_features)
+    assert evaluation["dedicated_features"] == dict.fromkeys(modules, n_features)
 
 
 @pytest.mark.slow

@@ -101,11 +101,13 @@ def test_decompose_then_eval_json(
         "mmcs_alive",
         "mmcs_per_module",
         "alive_per_feature",
+        "important_per_feature",
         "dedicated_features",
         "n_features",
     }
     assert set(report) - {"run_id", "step", "weights"} == expected
     assert [len(counts) for counts in report["alive_per_feature"].values()] == [5, 5]
+    assert [len(counts) for counts in report["important_per_feature"].values()] == [5, 5]
     # The final in-run evaluation and a later one of the saved weights agree exactly.
     final_line = json.loads((run_dir / "metrics.jsonl").read_text().splitlines()[-1])
     assert final_line["eval"] == {k: v for k, v in report.items() if k in expected}

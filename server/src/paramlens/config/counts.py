@@ -34,18 +34,22 @@ class ComponentCounts:
 
 
 class PatternMatchError(ValueError):
-    """A module pattern matches no module, or a module is matched by two patterns."""
+    """A module pattern matches no module, a module is matched by two patterns, or a
+    `transpose_of` cannot hold; `key` is the key of modules[index] to blame."""
 
-    def __init__(self, index: int, message: str) -> None:
+    def __init__(self, index: int, message: str, key: str = "pattern") -> None:
         super().__init__(message)
         self.index = index
+        self.key = key
 
 
 def count_components(modules: Sequence[ModuleSpec], module_names: Iterable[str]) -> ComponentCounts:
     """Match each pattern against the target's module names, as decomposition will.
 
     Raises PatternMatchError for the first pattern that matches nothing or a module that
-    an earlier pattern already matched.
+    an earlier pattern already matched, and for a `transpose_of` whose pattern matches more
+    than one module or that names a module not decomposed with the same C. (Whether the
+    weights really are transposes needs the weights: the built model checks that.)
     """
     names = sorted(set(module_names))
     matched_by: dict[str, int] = {}
@@ -62,7 +66,37 @@ def count_components(modules: Sequence[ModuleSpec], module_names: Iterable[str])
                 )
             matched_by[name] = index
             per_module[name] = spec.C
+    for index, spec in enumerate(modules):
+        if spec.transpose_of is not None:
+            _check_transpose(index, spec, names, per_module)
     return ComponentCounts(dict(sorted(per_module.items())))
+
+
+def _check_transpose(
+    index: int, spec: ModuleSpec, names: Sequence[str], per_module: dict[str, int]
+) -> None:
+    matches = [name for name in names if fnmatchcase(name, spec.pattern)]
+    if len(matches) != 1:
+        raise PatternMatchError(
+            index,
+            f"pattern {spec.pattern!r} gives transpose_of, so it must match exactly one "
+            f"module; it matches {len(matches)}",
+        )
+    source = spec.transpose_of
+    if source not in per_module or source == matches[0]:
+        decomposed = ", ".join(name for name in per_module if name != matches[0])
+        raise PatternMatchError(
+            index,
+            f"transpose_of {source!r} is not another decomposed module; decomposed: {decomposed}",
+            key="transpose_of",
+        )
+    if per_module[source] != spec.C:
+        raise PatternMatchError(
+            index,
+            f"C={spec.C}, but {source!r}, whose subcomponents this module shares, has "
+            f"C={per_module[source]}; give both the same C",
+            key="C",
+        )
 
 
 def layered_module_names(patterns: Iterable[str], n_layers: int) -> tuple[str, ...] | None:

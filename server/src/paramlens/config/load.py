@@ -131,7 +131,7 @@ def _counts(
         if not exact:
             return None  # Names guessed from the patterns; the built model will tell.
         message = f"{error}; {config.target.builtin} has modules {', '.join(names)}"
-        problem = Problem(("modules", error.index, "pattern"), message, at_key=False)
+        problem = Problem(("modules", error.index, error.key), message, at_key=False)
         raise context.fail([context.locate(problem)]) from None
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 import torch
 from torch import Tensor, nn
 
-from paramlens.decomp.components import Components, EmbeddingComponents
+from paramlens.decomp.components import Components, EmbeddingComponents, TransposedComponents
 from paramlens.decomp.module_kinds import (
     DecomposedModule,
     describe_module,
@@ -56,6 +56,8 @@ class ComponentModel(nn.Module):
     tensor (e.g. `lambda out: out.logits` for Hugging Face models); without it the target must
     return a tensor. Components are drawn on the CPU (from `generator`, so the same seed gives
     the same components on any device) and moved to the device of their target weight.
+    `transposes` maps a module path to another decomposed module whose weight is its
+    transpose; the first then shares the second's subcomponents (`TransposedComponents`).
     """
 
     def __init__(
@@ -64,6 +66,7 @@ class ComponentModel(nn.Module):
         modules: Mapping[str, int],
         select_output: Callable[[Any], Tensor] | None = None,
         generator: torch.Generator | None = None,
+        transposes: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         if not modules:
@@ -73,22 +76,65 @@ class ComponentModel(nn.Module):
         self.target = target
         self.select_output = select_output
         self.module_paths: list[str] = sorted(modules)
+        self.transposes: dict[str, str] = dict(transposes or {})
         named = dict(target.named_modules())
         self.decomposed: dict[str, DecomposedModule] = {}
-        self.components = nn.ModuleDict()
         for path in self.module_paths:
             if path not in named:
                 raise ValueError(f"the target has no module {path!r}")
+            self.decomposed[path] = describe_module(path, named[path], modules[path])
+        self._targets = {path: named[path] for path in self.module_paths}
+        for path, source in self.transposes.items():
+            self._check_transpose(path, source)
+        # Components are drawn in sorted path order, the shared ones skipped, so a config
+        # without `transposes` draws exactly what it always did.
+        built: dict[str, Components] = {}
+        for path in self.module_paths:
+            if path in self.transposes:
+                continue
+            info = self.decomposed[path]
+            component_type = EmbeddingComponents if info.kind == "embedding" else Components
+            device = next(named[path].parameters()).device
+            built[path] = component_type(info.d_in, info.d_out, info.C, generator).to(device)
+        for path, source in self.transposes.items():
+            built[path] = TransposedComponents(built[source])
+        self.components = nn.ModuleDict()
+        for path in self.module_paths:
             key = module_dict_key(path)
             if key in self.components:
                 raise ValueError(f"module paths collide after replacing '.' by '-': {key!r}")
-            info = describe_module(path, named[path], modules[path])
-            component_type = EmbeddingComponents if info.kind == "embedding" else Components
-            device = next(named[path].parameters()).device
-            self.decomposed[path] = info
-            components = component_type(info.d_in, info.d_out, info.C, generator)
-            self.components[key] = components.to(device)
-        self._targets = {path: named[path] for path in self.module_paths}
+            self.components[key] = built[path]
+
+    def _check_transpose(self, path: str, source: str) -> None:
+        """`path` may share `source`'s subcomponents only if its weight is source's transpose."""
+        if path not in self.decomposed:
+            raise ValueError(f"transpose_of for {path!r}, which is not a decomposed module")
+        if source not in self.decomposed:
+            raise ValueError(
+                f"module {path!r}: transpose_of {source!r} names no decomposed module; "
+                f"decomposed: {', '.join(self.module_paths)}"
+            )
+        if source in self.transposes:
+            raise ValueError(
+                f"module {path!r}: transpose_of {source!r}, which itself shares another "
+                "module's subcomponents; name that module instead"
+            )
+        info, other = self.decomposed[path], self.decomposed[source]
+        if "embedding" in (info.kind, other.kind):
+            raise ValueError(f"module {path!r}: embeddings cannot share subcomponents")
+        if info.C != other.C:
+            raise ValueError(
+                f"module {path!r} has C={info.C} but {source!r}, whose subcomponents it "
+                f"shares, has C={other.C}; give both the same C"
+            )
+        weight, source_weight = (linear_weight(self._targets[p]) for p in (path, source))
+        if weight.shape != source_weight.T.shape or not torch.allclose(
+            weight, source_weight.T, rtol=1e-5, atol=1e-6
+        ):
+            raise ValueError(
+                f"module {path!r}: its weight {tuple(weight.shape)} is not the transpose of "
+                f"{source!r}'s {tuple(source_weight.shape)}, so it cannot share its subcomponents"
+            )
 
     def train(self, mode: bool = True) -> "ComponentModel":
         super().train(mode)

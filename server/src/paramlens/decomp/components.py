@@ -3,6 +3,9 @@
 W: [d_out, d_in] (nn.Linear convention) is approximated by Σ_c U_c V_cᵀ = (V @ U)ᵀ with
 V: [d_in, C] and U: [C, d_out]. What the approximation misses, Δ = W − (V @ U)ᵀ, acts as one
 extra component with its own mask.
+
+A matrix that is the transpose of another decomposed one (TMS's linear2 = linear1ᵀ) can share
+that matrix's subcomponents: `TransposedComponents` reads them, transposed, and owns nothing.
 """
 
 import math
@@ -13,10 +16,13 @@ from torch import Tensor, nn
 
 
 class Components(nn.Module):
-    """V: [d_in, C] and U: [C, d_out] for a linear map x ↦ x Wᵀ + b.
+    """V: [d_in, C] and U: [C, d_out] for a linear map x ↦ x Wᵀ + b, as its own parameters.
 
     Init: V ~ N(0, 1/d_in), U ~ N(0, 1/C) (std 1/√fan_in of each factor).
     """
+
+    V: Tensor
+    U: Tensor
 
     def __init__(
         self,
@@ -84,3 +90,26 @@ class EmbeddingComponents(Components):
     def component_acts(self, x: Tensor) -> Tensor:
         """x: (...) token ids -> V[x]: (..., C)."""
         return F.embedding(x, self.V)
+
+
+class TransposedComponents(Components):
+    """The subcomponents of `source`, transposed, for a matrix W = W_sourceᵀ.
+
+    Subcomponent c reads what source's c writes and writes what it reads: V = U_sourceᵀ and
+    U = V_sourceᵀ, live views with no parameters of their own, so gradients from both matrices
+    reach the one set of factors. `source` is held outside the module tree, so its parameters
+    are neither listed nor saved twice.
+    """
+
+    def __init__(self, source: Components) -> None:
+        nn.Module.__init__(self)
+        self._source = (source,)  # a tuple: nn.Module would register a bare module attribute
+
+    # Views where the base class has parameters; every reader only reads V and U.
+    @property
+    def V(self) -> Tensor:  # type: ignore[override]
+        return self._source[0].U.T
+
+    @property
+    def U(self) -> Tensor:  # type: ignore[override]
+        return self._source[0].V.T

@@ -40,3 +40,30 @@ def resolve_module_patterns(
     for path in module_C:
         check_decomposable(modules[path], path)
     return {path: module_C[path] for path in sorted(module_C)}
+
+
+def resolve_transposes(
+    model: nn.Module, pairs: Iterable[tuple[str, str]], module_C: Mapping[str, int]
+) -> dict[str, str]:
+    """Map the module each pattern matches to the decomposed module it is the transpose of.
+
+    `pairs` are (pattern, source path) for the patterns that give `transpose_of`; each must
+    match exactly one module. Whether the weights really are transposes is checked when the
+    components are built (ComponentModel).
+    """
+    paths = [path for path, _ in model.named_modules() if path]
+    transposes: dict[str, str] = {}
+    for pattern, source in pairs:
+        matches = [path for path in paths if fnmatchcase(path, pattern)]
+        if len(matches) != 1:
+            raise ValueError(
+                f"pattern {pattern!r} gives transpose_of, so it must match exactly one module; "
+                f"it matches {len(matches)}"
+            )
+        if source not in module_C:
+            raise ValueError(
+                f"pattern {pattern!r}: transpose_of {source!r} is not a decomposed module; "
+                f"decomposed: {', '.join(module_C)}"
+            )
+        transposes[matches[0]] = source
+    return transposes

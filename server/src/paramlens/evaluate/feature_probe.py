@@ -3,7 +3,13 @@
 Each feature alone, at value PROBE_VALUE, goes through the CI function. A feature is
 *dedicated* in a module when it makes at least one subcomponent important there and every
 subcomponent it makes important is important for no other feature: its mechanism is
-captured by subcomponents of its own.
+captured by subcomponents of its own. A clean decomposition has exactly one important
+subcomponent per feature in each module (`important_per_feature`).
+
+Unlike counts of alive subcomponents (mean CI over the eval set above 1e-6), this does not
+depend on rare inputs: a dead subcomponent (weights near zero) whose CI function misfires on
+one eval input in ten thousand can sit right at that cutoff, while a probed feature's CI is
+either about 1 or 0.
 """
 
 import torch
@@ -30,3 +36,8 @@ def dedicated_features(ci_per_feature: Tensor, threshold: float) -> int:
     shared = important & (important.sum(dim=0) > 1)  # important for two features or more
     dedicated = important.any(dim=1) & ~shared.any(dim=1)  # [F]
     return int(dedicated.sum())
+
+
+def important_per_feature(ci_per_feature: Tensor, threshold: float) -> list[int]:
+    """For each feature, how many subcomponents it makes important alone. ci: [n_features, C]."""
+    return (ci_per_feature > threshold).sum(dim=1).tolist()

@@ -9,8 +9,8 @@ Keys (X is the output loss, `kl` or `mse`; K runs over evaluate.mask_kinds.MASK_
   l0, l0_total            per module: mean over positions of #(CI > ci_alive_threshold)
   alive, alive_total      per module: #subcomponents with mean CI over the eval set > 1e-6
 toy targets with known mechanisms add mmcs, mmcs_alive, mmcs_per_module,
-alive_per_feature (evaluate.ground_truth) and dedicated_features, n_features
-(evaluate.feature_probe).
+alive_per_feature (evaluate.ground_truth) and important_per_feature, dedicated_features,
+n_features (evaluate.feature_probe).
 """
 
 import math
@@ -22,7 +22,11 @@ from torch import Tensor
 from paramlens.data import SparseFeatureTask
 from paramlens.decomp.ci_functions import causal_importance
 from paramlens.decomp.pgd import fresh_pgd_eval
-from paramlens.evaluate.feature_probe import dedicated_features, probe_features
+from paramlens.evaluate.feature_probe import (
+    dedicated_features,
+    important_per_feature,
+    probe_features,
+)
 from paramlens.evaluate.ground_truth import match_mechanisms
 from paramlens.evaluate.mask_kinds import MASK_KINDS, eval_masks
 from paramlens.targets.train_lm import next_token_ce
@@ -126,6 +130,9 @@ def _toy_metrics(d: Decomposition, alive: dict[str, Tensor]) -> dict[str, Any]:
         n_features = d.target.data.n_features
         threshold = d.config.logging.ci_alive_threshold
         probes = probe_features(d, n_features)
+        metrics["important_per_feature"] = {
+            path: important_per_feature(ci, threshold) for path, ci in probes.items()
+        }
         metrics["dedicated_features"] = {
             path: dedicated_features(ci, threshold) for path, ci in probes.items()
         }

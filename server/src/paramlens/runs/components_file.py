@@ -48,8 +48,12 @@ def restore_weights(
     """Copy `components.*` and `ci_fn.*` tensors (as in components.safetensors and
     checkpoints) into `model` and `ci_fn`; every name and shape must match."""
     saved = take(tensors, "components.")
+    # A module that shares another's subcomponents is saved for readers, restored through it.
+    shared = {f"{path}.{factor}" for path in model.transposes for factor in "VU"}
     with torch.no_grad():
         for name, tensor in component_tensors(model).items():
+            if name in shared:
+                continue
             if name not in saved or saved[name].shape != tensor.shape:
                 found = None if name not in saved else tuple(saved[name].shape)
                 raise ValueError(

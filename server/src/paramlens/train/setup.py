@@ -19,7 +19,7 @@ from paramlens.decomp.ci_functions import CIFunction, LayerwiseMLPCI, SharedMLPC
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.decomp.module_kinds import DecomposedModule
-from paramlens.decomp.module_patterns import resolve_module_patterns
+from paramlens.decomp.module_patterns import resolve_module_patterns, resolve_transposes
 from paramlens.decomp.output_losses import OutputLoss, kl_output_loss, mse_output_loss
 from paramlens.runs.manifest import ModuleRecord
 from paramlens.targets import LoadedTarget, load_target
@@ -47,7 +47,7 @@ class Decomposition:
 
     @property
     def component_parameters(self) -> list[Tensor]:
-        """U and V of every module."""
+        """U and V of every module that has its own (not those sharing another's, transposed)."""
         return list(self.model.components.parameters())
 
     def to_device(self, batch: Tensor) -> Tensor:
@@ -84,8 +84,12 @@ def build_decomposition(
     target.model.to(device)
     patterns = [(module.pattern, module.C) for module in config.modules]
     module_C = resolve_module_patterns(target.model, patterns)
+    ties = [(m.pattern, m.transpose_of) for m in config.modules if m.transpose_of is not None]
+    transposes = resolve_transposes(target.model, ties, module_C)
     init = torch.Generator().manual_seed(seeds.derived_seed(config.seed, seeds.INIT))
-    model = ComponentModel(target.model, module_C, output_selector(config), generator=init)
+    model = ComponentModel(
+        target.model, module_C, output_selector(config), init, transposes=transposes
+    )
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seeds.derived_seed(config.seed, seeds.INIT, step=1))
         ci_fn = make_ci_function(config.ci_function, model.decomposed)
