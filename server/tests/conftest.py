@@ -57,3 +57,13 @@ def tiny_llama_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with single_thread():
         assert main(["decompose", str(TINY_LLAMA), "--out", str(run_dir), "--device", "cpu"]) == 0
     return run_dir
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), keep the tests that share the shipped tiny-Llama
+    run on one worker, so that it is decomposed once, and the builtin recipe test that trains
+    its target with them, so that the two workers never train it side by side."""
+    for item in items:
+        uses_run = "tiny_llama_run_dir" in getattr(item, "fixturenames", ())
+        if uses_run or item.name == "test_tiny_llama_recipe_learns_the_corpus":
+            item.add_marker(pytest.mark.xdist_group("tiny_llama"))

@@ -4,6 +4,7 @@ The built-in target is read from the target cache (~/.cache/paramlens, or $PARAM
 when it is not there yet, the first run trains it, which adds about six minutes.
 """
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,10 @@ def tiny_llama_run(run_dir: Path, overrides: dict[str, Any] | None = None) -> Pa
         for parent in parents:
             node = node.setdefault(parent, {})
         node[key] = value
-    # Data paths are relative to the config file, so the edited copy sits beside the original.
+    # Data paths are relative to the config file, so the edited copy sits beside the original,
+    # named by process too: parallel test workers have look-alike temporary directories.
     text = yaml.safe_dump(config, sort_keys=False)
-    path = EXAMPLES / f".test-{run_dir.parent.name}-{run_dir.name}.decomp.yaml"
+    path = EXAMPLES / f".test-{os.getpid()}-{run_dir.parent.name}-{run_dir.name}.decomp.yaml"
     path.write_text(text)
     try:
         created = create_run(path, load_config(path), run_dir)

@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
+import jsonschema
 import yaml
 from pydantic import BaseModel
 
@@ -89,7 +89,6 @@ def test_preset_defaults_are_described() -> None:
 
 
 def test_schema_accepts_the_examples() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((repository_root() / "protocol" / "config.schema.json").read_text())
     for path in sorted((repository_root() / "examples").glob("*.decomp.yaml")):
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)

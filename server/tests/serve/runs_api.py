@@ -2,6 +2,7 @@
 
 import json
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,9 @@ from server_process import ServerProcess, start_server, stop_server
 
 # Generous: a worker imports torch (seconds on a busy machine) before its first step.
 STREAM_TIMEOUT_S = 120
+# How long one read of a run's event stream may take in all (keep-alive comments every 15 s
+# would otherwise keep a stream that never sends the awaited event open for ever).
+STREAM_DEADLINE_S = 300
 
 
 @dataclass(frozen=True)
@@ -109,23 +113,40 @@ def read_events(
     run_id: str,
     last_event_id: int | None = None,
     until: Callable[[Event], bool] | None = None,
+    deadline_s: float = STREAM_DEADLINE_S,
 ) -> list[Event]:
     """The run's events after `last_event_id`: up to the first that `until` accepts, or to the
-    end of the stream."""
+    end of the stream. TimeoutError, with the events seen, once `deadline_s` has passed."""
     headers = auth(server)
     if last_event_id is not None:
         headers["Last-Event-ID"] = str(last_event_id)
-    events = []
+    events: list[Event] = []
     timeout = httpx.Timeout(10, read=STREAM_TIMEOUT_S)
     url = f"{server.url}/runs/{run_id}/events"
+    deadline = time.monotonic() + deadline_s
     with httpx.stream("GET", url, headers=headers, timeout=timeout) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        for event in parse_sse(response.iter_lines()):
+        for event in parse_sse(_until_deadline(response.iter_lines(), deadline)):
             events.append(event)
             if until is not None and until(event):
                 break
+        else:
+            if time.monotonic() >= deadline:
+                seen = [(event.event, event.data) for event in events[-5:]]
+                raise TimeoutError(
+                    f"run {run_id}: the awaited event did not come within {deadline_s} s; "
+                    f"the last events were {seen}"
+                )
     return events
+
+
+def _until_deadline(lines: Iterator[str], deadline: float) -> Iterator[str]:
+    """`lines` until the deadline passes (checked as each line, keep-alives included, comes)."""
+    for line in lines:
+        if time.monotonic() >= deadline:
+            return
+        yield line
 
 
 def is_state(status: str) -> Callable[[Event], bool]:

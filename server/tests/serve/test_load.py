@@ -28,6 +28,7 @@ PROMPTS = [
     "One day, a big dog",
 ]
 CPU_JOBS = 2
+JOBS_DEADLINE_S = 600  # four graph jobs, two at a time, on a busy 2-core machine
 N_CARDS = 50
 
 # About two minutes on two busy CPU cores: a harvest, then two rounds of two graph workers.
@@ -112,11 +113,10 @@ def test_concurrent_graph_jobs_on_one_run_queue_per_device_and_all_complete(
     last = max((answer.json()["jobs"] for answer in answers), key=len)
     states = [job["state"] for job in last]
     assert sorted(states) == ["queued"] * (len(PROMPTS) - CPU_JOBS) + ["running"] * CPU_JOBS
-    while True:
-        jobs = request(server, "GET", f"/runs/{RUN_ID}").json()["jobs"]
+    deadline = time.monotonic() + JOBS_DEADLINE_S
+    while jobs := request(server, "GET", f"/runs/{RUN_ID}").json()["jobs"]:
         assert sum(job["state"] == "running" for job in jobs) <= CPU_JOBS
-        if not jobs:
-            break
+        assert time.monotonic() < deadline, f"jobs still queued or running: {jobs}"
         time.sleep(0.2)
     events = read_events(server, RUN_ID, last_event_id=before)
     jobs = [event.data for event in events if event.event == "job"]

@@ -3,6 +3,7 @@
 import dataclasses
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ import torch
 
 from paramlens.config import load_config
 from paramlens.runs import RunPaths, read_manifest, read_metrics, write_manifest
+from paramlens.runs import manifest as manifest_module
 from paramlens.runs.tensor_files import load_tensors
+from paramlens.serve.jobs import decompose_worker
 from paramlens.train.run import RunNotResumable, RunOptions, create_run, execute_run, resume_run
 
 from .conftest import SPD_SMALL, VPD_SMALL, write_config
@@ -110,3 +113,30 @@ def test_only_stopped_runs_resume(tmp_path: Path, quick_cache: Path) -> None:
 
     with pytest.raises(RunNotResumable, match="'done'"):
         resume_run(run_dir, QUIET)
+
+
+def test_a_worker_whose_server_goes_away_records_interrupted_in_one_write(
+    tmp_path: Path, quick_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status goes straight from running to interrupted: a server polling run.json must
+    never see a `cancelled` that is rewritten a moment later (its event log would keep it)."""
+    run_dir = _new_run(tmp_path, SPD_SMALL, "orphaned")
+    written: list[str] = []
+    server_gone: list[Callable[[], None]] = []
+    write_json = manifest_module.atomic_write_json
+
+    def record_status(path: Path, value: Any) -> None:
+        written.append(value["status"])
+        write_json(path, value)
+        if value["status"] == "running" and value["step"] == 30:
+            server_gone[0]()  # the server's end of the worker's stdin closes here
+
+    monkeypatch.setattr(manifest_module, "atomic_write_json", record_status)
+    monkeypatch.setattr(decompose_worker, "call_on_stdin_eof", server_gone.append)
+
+    assert decompose_worker.main([str(run_dir)]) == 0
+
+    manifest = read_manifest(run_dir)
+    assert (manifest.status, manifest.error) == ("interrupted", decompose_worker.SERVER_GONE)
+    assert written[-1] == "interrupted" and "cancelled" not in written, written
+    assert RunPaths(run_dir).checkpoint_steps()[-1] == manifest.step

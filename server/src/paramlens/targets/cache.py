@@ -12,6 +12,8 @@ from typing import Any
 from safetensors.torch import load_model, save_model
 from torch import nn
 
+from paramlens.runs.atomic import atomic_write, atomic_write_bytes
+
 CACHE_ENV = "PARAMLENS_CACHE"
 MODEL_FILE = "model.safetensors"
 RECORD_FILE = "target.json"
@@ -30,14 +32,12 @@ def builtin_dir(name: str, seed: int, root: Path | None = None) -> Path:
 
 
 def save_target(directory: Path, model: nn.Module, record: dict[str, Any]) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    model_tmp = directory / f".{MODEL_FILE}.tmp"
+    """Write both files atomically, under unique temporary names: two processes that train
+    the same target at once (parallel test workers, two runs) each leave a whole file."""
     # save_model (not save_file) stores tied weights once and restores the tie on load.
-    save_model(model, str(model_tmp))
-    _commit(model_tmp, directory / MODEL_FILE)
-    record_tmp = directory / f".{RECORD_FILE}.tmp"
-    record_tmp.write_text(json.dumps({"format_version": FORMAT_VERSION, **record}, indent=2) + "\n")
-    _commit(record_tmp, directory / RECORD_FILE)
+    atomic_write(directory / MODEL_FILE, lambda tmp: save_model(model, str(tmp)))
+    text = json.dumps({"format_version": FORMAT_VERSION, **record}, indent=2) + "\n"
+    atomic_write_bytes(directory / RECORD_FILE, text.encode("utf-8"))
 
 
 def read_record(directory: Path) -> dict[str, Any] | None:
@@ -59,9 +59,3 @@ def load_weights(model: nn.Module, path: Path) -> None:
             f"{path} does not match the model: "
             f"missing {sorted(missing)}, unexpected {sorted(unexpected)}"
         )
-
-
-def _commit(tmp: Path, final: Path) -> None:
-    with tmp.open("rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, final)

@@ -41,6 +41,7 @@ class RunOptions:
     progress: bool = True
     stop_after_step: int | None = None  # stop once this step is done, as if cancelled
     on_metrics: MetricsCallback | None = None  # sees every metric line
+    stop: StopFlag | None = None  # a caller's own flag, e.g. set when its supervisor goes away
 
 
 class RunNotResumable(Exception):
@@ -128,7 +129,8 @@ def execute_run(
 
     Ends with status `done` (final checkpoint and components.safetensors written),
     `cancelled` (on SIGTERM, Ctrl-C or `stop_after_step`: a checkpoint of the last finished
-    step) or `failed` (the error is recorded in run.json and raised again). The run's lock is
+    step; `options.stop` may ask for another status, such as `interrupted`) or `failed` (the
+    error is recorded in run.json and raised again). The run's lock is
     held throughout, so a supervisor can tell a live run from one whose process died;
     `RunLocked` when another process holds it.
     """
@@ -154,7 +156,7 @@ def _execute_locked(
             config=config.model_dump(mode="json", by_alias=True),
         ),
     )
-    stop = StopFlag()
+    stop = options.stop or StopFlag()
     try:
         with stop_on_signals(stop):
             return _train(run_dir, manifest, config, options, stop)
@@ -218,7 +220,7 @@ def _train_on(
     if not paths.checkpoint(state.step).is_file():
         recorder.checkpoint(state)
     if not finished:
-        return recorder.update(status="cancelled")
+        return recorder.update(status=stop.status, error=stop.error)
     _save_components(run_dir, recorder.manifest, d, state)
     return recorder.update(status="done")
 

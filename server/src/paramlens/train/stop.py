@@ -2,7 +2,9 @@
 
 SIGTERM and the first Ctrl-C (SIGINT) only set a flag that the loop checks after each step;
 a second Ctrl-C raises KeyboardInterrupt at once. Handlers are installed only in the main
-thread (Python delivers signals nowhere else).
+thread (Python delivers signals nowhere else). The flag also says how the run's end is to be
+recorded, so that the status is decided once, by whoever asked first, and run.json goes
+straight from `running` to it: a reader never sees a status that is rewritten a moment later.
 """
 
 import signal
@@ -13,15 +15,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
+from paramlens.runs.manifest import Status
+
 
 @dataclass
 class StopFlag:
+    """Set (from a signal handler or another thread) to stop after the current step."""
+
     requested: bool = False
     reason: str = ""
+    status: Status = "cancelled"  # what run.json records once the run has stopped
+    error: str | None = None
 
-    def request(self, reason: str) -> None:
+    def request(self, reason: str, status: Status = "cancelled", error: str | None = None) -> None:
+        if self.requested:
+            return  # the first request decides how the run ends
+        self.status, self.error, self.reason = status, error, reason
         self.requested = True
-        self.reason = reason
 
 
 @contextmanager

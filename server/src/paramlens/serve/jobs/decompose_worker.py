@@ -2,21 +2,20 @@
 
 Starts a queued run or resumes a stopped one. SIGTERM cancels it (the training loop ends
 its step, checkpoints and records `cancelled`). The server holds this process's stdin open;
-when it closes, the server has gone away, so the run stops the same way but is recorded as
-`interrupted`, to be resumed once a server is back.
+when it closes, the server has gone away, so the run stops the same way but records
+`interrupted`, to be resumed once a server is back. Either way the training loop writes the
+final status once, so the server's event log can never see a status that is then rewritten.
 """
 
-import dataclasses
 import os
-import signal
 import sys
-import threading
 import traceback
 from pathlib import Path
 
-from paramlens.runs.manifest import read_manifest, write_manifest
+from paramlens.runs.manifest import read_manifest
 from paramlens.serve.stdin_watchdog import call_on_stdin_eof
 from paramlens.train.run import RunOptions, execute_run, resume_run
+from paramlens.train.stop import StopFlag
 
 SERVER_GONE = "the server stopped while the run was running; resume it from its last checkpoint"
 
@@ -26,14 +25,9 @@ def main(argv: list[str]) -> int:
         print("usage: python -m paramlens.serve.jobs.decompose_worker RUN_DIR", file=sys.stderr)
         return 2
     run_dir = Path(argv[0])
-    server_gone = threading.Event()
-
-    def stop_for_server() -> None:
-        server_gone.set()
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    call_on_stdin_eof(stop_for_server)
-    options = RunOptions(progress=False)
+    stop = StopFlag()
+    call_on_stdin_eof(lambda: stop.request("the server stopped", "interrupted", SERVER_GONE))
+    options = RunOptions(progress=False, stop=stop)
     try:
         if read_manifest(run_dir).status == "queued":
             manifest = execute_run(run_dir, options)
@@ -42,10 +36,6 @@ def main(argv: list[str]) -> int:
     except Exception:
         traceback.print_exc()
         return 1
-    if manifest.status == "cancelled" and server_gone.is_set():
-        write_manifest(
-            run_dir, dataclasses.replace(manifest, status="interrupted", error=SERVER_GONE)
-        )
     print(f"run {manifest.status} at step {manifest.step}", file=sys.stderr)
     return 0
 
