@@ -75,9 +75,9 @@ describe('completion of keys', () => {
   });
 
   test('inside a list item, on the item line and below it', () => {
-    assert.deepEqual(labels('modules:\n  - |'), ['pattern', 'C']);
-    assert.deepEqual(labels('modules:\n  - pattern: linear1\n    |'), ['C']);
-    assert.deepEqual(labels('modules:\n- pattern: a\n  C: 1\n- pattern: b\n  |'), ['C']);
+    assert.deepEqual(labels('modules:\n  - |'), ['pattern', 'C', 'transpose_of']);
+    assert.deepEqual(labels('modules:\n  - pattern: linear1\n    |'), ['C', 'transpose_of']);
+    assert.deepEqual(labels('modules:\n- pattern: a\n  C: 1\n- pattern: b\n  |'), ['C', 'transpose_of']);
     assert.deepEqual(labels('analysis:\n  prompts:\n    - prompt: hi\n      |'), ['name']);
   });
 
