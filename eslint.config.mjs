@@ -51,8 +51,9 @@ export default tseslint.config(
     files: ['protocol/**/*.ts'],
     rules: restrict([
       {
-        group: ['vscode', 'vscode-languageserver*', 'node:*'],
-        message: 'protocol/ is plain types shared by every part.',
+        group: ['vscode', 'vscode-languageserver*', 'vscode-languageclient*', 'node:*'],
+        message:
+          'protocol/ is types shared by every part (and vscode-jsonrpc message types, which both LSP ends use).',
       },
       {
         group: ['**/extension/**', '**/webview/**', '**/language-server/**'],

@@ -43,13 +43,13 @@ from paramlens.analysis.intervene_timing import (
     p95,
     prompt_of_length,
 )
-from paramlens.analysis.loaded_run import LoadedRun, load_run
+from paramlens.core.loaded_run import LoadedRun, load_run
 from paramlens.config import load_config_text
 from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.compute import compute_attribution_graph, compute_attribution_graph_naive
-from paramlens.graphs.raw_graph import ComponentNodeData, RawGraph
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.compute import compute_attribution_graph, compute_attribution_graph_naive
+from paramlens.analysis.graphs.raw_graph import ComponentNodeData, RawGraph
+from paramlens.analysis.graphs.settings import GraphSettings
 from paramlens.train.run import RunOptions, create_run, execute_run
 
 REPO = Path(__file__).resolve().parents[1]

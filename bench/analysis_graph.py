@@ -17,9 +17,9 @@ import torch
 
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.compute import compute_attribution_graph, compute_attribution_graph_naive
-from paramlens.graphs.raw_graph import ComponentNodeData, RawGraph
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.compute import compute_attribution_graph, compute_attribution_graph_naive
+from paramlens.analysis.graphs.raw_graph import ComponentNodeData, RawGraph
+from paramlens.analysis.graphs.settings import GraphSettings
 from paramlens.targets.llama import Llama, LlamaConfig
 
 SEQ_LEN = 64

@@ -1,6 +1,6 @@
 // The synthetic harvest the card bench reads: 40,000 subcomponents × 50 examples × 41 tokens, about the
 // size a VPD run on a small language model harvests.
-import type { SyntheticHarvestShape } from './harvestStore';
+import type { SyntheticHarvestShape } from '../test/support/syntheticHarvest';
 
 export const CARDS_BENCH_SHAPE: SyntheticHarvestShape = {
   modules: 40,

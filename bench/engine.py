@@ -33,12 +33,12 @@ from paramlens.targets import tms as tms_target
 from paramlens.targets.builtins import get_builtin
 from paramlens.targets.llama import Llama, LlamaConfig
 from paramlens.targets.tms import TMS, TMSConfig
-from paramlens.train.batches import Batches, make_batches
+from paramlens.core.batches import Batches, make_batches
 from paramlens.train.phases import PHASES, PhaseTimer
-from paramlens.train.setup import Decomposition, make_ci_function
+from paramlens.core.decomposition import Decomposition, make_ci_function
 from paramlens.train.state import make_train_state
 from paramlens.train.step import train_step
-from paramlens.train.threads import threads_for
+from paramlens.devices import threads_for
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SEED = 0
@@ -117,7 +117,7 @@ def _decomposition(case: Case, device: torch.device) -> Decomposition:
         vocab = arch.vocab_size
         batches = Batches(RandomTokens(vocab, config.training.batch_size, case.seq_len), ())
         output_loss = kl_output_loss
-    return Decomposition(config, target, model, ci_fn, output_loss, batches, device)
+    return Decomposition(config, target, model, ci_fn, output_loss, device, lambda: batches)
 
 
 def _sync(device: torch.device) -> None:

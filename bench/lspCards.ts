@@ -15,7 +15,7 @@ import { HarvestHandles } from '../language-server/runs/harvestHandles';
 import { RunLookup } from '../language-server/runs/runLookup';
 import { hover } from '../language-server/services/hover';
 import { CARDS_BENCH_SHAPE, READY_MARKER, STORE_VERSION } from './cardsBenchShape';
-import { syntheticModules } from './harvestStore';
+import { syntheticModules } from '../test/support/syntheticHarvest';
 
 const HOVERS = 500;
 

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CARDS_BENCH_SHAPE, READY_MARKER } from './cardsBenchShape';
-import { writeSyntheticRunStore } from './harvestStore';
+import { writeSyntheticRunStore } from '../test/support/syntheticHarvest';
 
 const root = process.argv[2];
 if (root === undefined) throw new Error('usage: makeHarvestStore.ts DIR');

@@ -96,6 +96,7 @@ export function syntheticGraph(shape: SyntheticShape): AttributionGraph {
     format_version: 1,
     id: `synthetic-${shape.components}-${shape.edges}`,
     prompt: tokens.join(''),
+    input_kind: 'tokens',
     tokens,
     modules,
     nodes,

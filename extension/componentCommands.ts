@@ -4,7 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { parseSubcomponentId } from '../protocol/ids';
 import {
   OPEN_COMPONENT_IN_GRAPH_COMMAND,
-  SELECT_RUN_NOTIFICATION,
+  SelectRunNotification,
   SHOW_COMPONENT_EXAMPLES_COMMAND,
   type ComponentCommandArgs,
   type SelectRunParams,
@@ -108,5 +108,5 @@ async function selectRun(client: LanguageClient | undefined): Promise<void> {
   });
   if (picked === undefined) return;
   const params: SelectRunParams = { runDir: picked.runDir };
-  await client.sendNotification(SELECT_RUN_NOTIFICATION, params);
+  await client.sendNotification(SelectRunNotification, params);
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  VALIDATE_CONFIG_REQUEST,
+  ValidateConfigRequest,
   type ValidateConfigParams,
   type ValidateConfigResult,
 } from '../protocol/lspRequests';
@@ -19,7 +19,7 @@ export function registerConfigValidation(
   log: vscode.LogOutputChannel,
 ): vscode.Disposable {
   return client.onRequest(
-    VALIDATE_CONFIG_REQUEST,
+    ValidateConfigRequest,
     async (params: ValidateConfigParams): Promise<ValidateConfigResult> => {
       if (!vscode.workspace.isTrusted) return null;
       const server = await runningServer();

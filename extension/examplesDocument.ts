@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  COMPONENT_CARD_REQUEST,
+  ComponentCardRequest,
   type ComponentCardParams,
-  type ComponentCardResult,
   type ComponentCommandArgs,
 } from '../protocol/lspRequests';
 
@@ -28,7 +27,7 @@ export class ExamplesDocuments implements vscode.TextDocumentContentProvider {
     const client = this.client();
     if (client === undefined) return `# \`${args.id}\`\n\nThe ParamLens language server is not running.\n`;
     const params: ComponentCardParams = { id: args.id, runDir: args.runDir, limit: ALL_EXAMPLES };
-    const result = await client.sendRequest<ComponentCardResult>(COMPONENT_CARD_REQUEST, params);
+    const result = await client.sendRequest(ComponentCardRequest, params);
     return result.found ? result.markdown : `# \`${args.id}\`\n\n${result.reason}\n`;
   }
 }

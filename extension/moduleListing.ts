@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  MODULE_LISTING_REQUEST,
+  ModuleListingRequest,
   type ModuleListingParams,
   type ModuleListingResult,
 } from '../protocol/lspRequests';
@@ -23,7 +23,7 @@ export function registerModuleListing(
   log: vscode.LogOutputChannel,
 ): vscode.Disposable {
   return client.onRequest(
-    MODULE_LISTING_REQUEST,
+    ModuleListingRequest,
     async (params: ModuleListingParams): Promise<ModuleListingResult> => {
       const cacheFile =
         storage === undefined || !/^[0-9a-f]+$/.test(params.targetKey)

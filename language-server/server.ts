@@ -8,11 +8,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  MODULE_LISTING_REQUEST,
-  type ModuleListingParams,
-  type ModuleListingResult,
-} from '../protocol/lspRequests';
+import { ModuleListingRequest, type ModuleListingParams } from '../protocol/lspRequests';
 import { ParsedYamlCache } from './documents';
 import { registerCodeLens } from './handlers/codeLens';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
@@ -40,7 +36,7 @@ const runs = new RunLookup();
 const harvests = new HarvestHandles();
 const cards = new HarvestCards(runs, harvests);
 const models = new ModelFactsSource(runs, harvests, (params: ModuleListingParams) =>
-  connection.sendRequest<ModuleListingResult>(MODULE_LISTING_REQUEST, params),
+  connection.sendRequest(ModuleListingRequest, params),
 );
 connection.onShutdown(() => harvests.dispose());
 // Also on an exit without shutdown (the client died): closing removes each database's lock directory.

@@ -10,7 +10,7 @@ export interface SubcomponentId {
 }
 
 /** Blocks of the canonical short names (spec section 8) and the roles each one has. */
-const CANONICAL_ROLES = {
+export const CANONICAL_ROLES = {
   attn: ['q', 'k', 'v', 'o'],
   attn_fused: ['qkv', 'o'],
   mlp: ['up', 'down'],
@@ -35,6 +35,16 @@ export type NodeId =
   | { kind: 'embed'; position: number }
   /** `output:<position>:<token_id>`: the logit of one token at a position. */
   | { kind: 'output'; position: number; tokenId: number };
+
+/**
+ * A graph ID names a file, `graphs/<id>.graph.json`: letters, digits, `.`, `_` and `-`, not starting with a dot
+ * (so never `.` or `..`), at most 200 characters.
+ */
+export const GRAPH_ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
+
+export function isGraphId(text: string): boolean {
+  return GRAPH_ID_PATTERN.test(text);
+}
 
 // Module names are Python attribute names or ModuleList indices, joined by dots.
 const MODULE_PATH = '[A-Za-z0-9_]+(?:\\.[A-Za-z0-9_]+)*';

@@ -1,10 +1,12 @@
 /**
  * Custom messages between the extension and the ParamLens language server, beside the standard LSP ones.
- * Each method is a name plus its parameter and result types; the extension sends them with
- * `client.sendRequest` / `client.sendNotification`, the server answers with `connection.onRequest`; requests
- * marked server → extension go the other way (`connection.sendRequest`, `client.onRequest`).
+ * Each is one typed object (method name, parameter and result types) that both sides use, as in
+ * rust-analyzer's lsp_ext.ts: the extension sends `client.sendRequest(ComponentCardRequest, params)`, the
+ * server answers with `connection.onRequest(ComponentCardRequest, handler)`, and a wrong parameter or
+ * result type is a compile error on either side. Requests marked server → extension go the other way.
  * Documented in docs/language-server.md ("Custom requests").
  */
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ModuleListing, ValidateResponse } from './serverApi';
 
 // ---- Subcomponent cards from a run's harvest (harvest.sqlite) ----
@@ -13,7 +15,6 @@ import type { ModuleListing, ValidateResponse } from './serverApi';
  * Request, extension → server: the card of one subcomponent with up to `limit` top-activating examples.
  * Sent by "Show all examples" and "Open in graph", which need the run and more examples than hover shows.
  */
-export const COMPONENT_CARD_REQUEST = 'paramlens/componentCard';
 
 export interface ComponentCardParams {
   /** A full (`h.1.mlp.down_proj:12`) or short (`1.mlp.down:12`) subcomponent ID. */
@@ -30,6 +31,10 @@ export type ComponentCardResult =
   | { found: true; card: HarvestCard; markdown: string }
   /** Why there is no card: no run, no harvest, an unknown module or index; one sentence for the user. */
   | { found: false; reason: string };
+
+export const ComponentCardRequest = new RequestType<ComponentCardParams, ComponentCardResult, void>(
+  'paramlens/componentCard',
+);
 
 /** One subcomponent as `harvest.sqlite` describes it (docs/formats.md, "harvest.sqlite"). */
 export interface HarvestCard {
@@ -76,11 +81,12 @@ export interface HarvestExample {
  * Notification, extension → server: the run whose harvest answers hovers and card requests, whatever
  * document they come from; `null` goes back to the newest finished run beside each document's config.
  */
-export const SELECT_RUN_NOTIFICATION = 'paramlens/selectRun';
 
 export interface SelectRunParams {
   runDir: string | null;
 }
+
+export const SelectRunNotification = new NotificationType<SelectRunParams>('paramlens/selectRun');
 
 /**
  * Commands the extension registers and card markdown links to (`command:<id>?<JSON [args]>`), so that a
@@ -101,7 +107,6 @@ export interface ComponentCommandArgs {
  * Request, extension and webviews → server: the tokens of `text` and the subcomponents causally important
  * at each, from the clean forward pass of the run's `model.onnx` (masks play no part in CI).
  */
-export const CI_FOR_TEXT_REQUEST = 'paramlens/ciForText';
 
 export interface CiForTextParams {
   runDir: string;
@@ -117,6 +122,10 @@ export interface CiForTextResult {
   /** Every (position, subcomponent) with CI above the threshold, by position, then module order, then index. */
   active: ActiveSubcomponent[];
 }
+
+export const CiForTextRequest = new RequestType<CiForTextParams, CiForTextResult, void>(
+  'paramlens/ciForText',
+);
 
 export interface TokenText {
   id: number;
@@ -136,7 +145,6 @@ export interface ActiveSubcomponent {
  * Request, extension and webviews → server: the next-token prediction at the last token of `text` with
  * only the listed subcomponents kept (`keep`), or with them ablated (`ablate`), next to the unmasked model.
  */
-export const INTERVENE_REQUEST = 'paramlens/intervene';
 
 export interface InterveneParams {
   runDir: string;
@@ -167,6 +175,10 @@ export interface InterveneResult {
   klToUnmasked: number;
 }
 
+export const InterveneRequest = new RequestType<InterveneParams, InterveneResult, void>(
+  'paramlens/intervene',
+);
+
 export interface Prediction {
   token: string;
   id: number;
@@ -180,7 +192,6 @@ export interface Prediction {
  * when no run of the config has one: from the extension's cache, else the running decomposition server's
  * `POST /modules`; null when neither has it. The server asks again when the config's target changes.
  */
-export const MODULE_LISTING_REQUEST = 'paramlens/moduleListing';
 
 export interface ModuleListingParams {
   configUri: string;
@@ -192,11 +203,14 @@ export interface ModuleListingParams {
 
 export type ModuleListingResult = ModuleListing | null;
 
+export const ModuleListingRequest = new RequestType<ModuleListingParams, ModuleListingResult, void>(
+  'paramlens/moduleListing',
+);
+
 /**
  * Request, server → extension: a reference-format config (goodfire-ai/spd) checked by the decomposition
  * server's `POST /validate`, through the same translation a run uses; null when no server runs.
  */
-export const VALIDATE_CONFIG_REQUEST = 'paramlens/validateConfig';
 
 export interface ValidateConfigParams {
   uri: string;
@@ -204,6 +218,10 @@ export interface ValidateConfigParams {
 }
 
 export type ValidateConfigResult = ValidateResponse | null;
+
+export const ValidateConfigRequest = new RequestType<ValidateConfigParams, ValidateConfigResult, void>(
+  'paramlens/validateConfig',
+);
 
 // ---- Commands of the code lenses on configs ----
 

@@ -1,6 +1,6 @@
 /**
- * Generated from protocol/serverApi.openapi.json by `npm run gen:api`; do not edit.
- * Pick types through protocol/serverApi.ts.
+ * Generated from protocol/serverApi.openapi.json by `npm run gen:contracts`; do not edit.
+ * Pick types through protocol/serverApi.ts and protocol/runFiles.ts.
  */
 
 export interface paths {
@@ -989,6 +989,657 @@ export interface components {
        * @description Version of the Python interpreter.
        */
       python_version: string;
+    };
+    /**
+     * ModuleRecord
+     * @description One decomposed weight matrix: W [d_out, d_in] ≈ (V @ U)ᵀ with C subcomponents.
+     */
+    ModuleRecord: {
+      /** Path */
+      path: string;
+      /** Kind */
+      kind: string;
+      /** D In */
+      d_in: number;
+      /** D Out */
+      d_out: number;
+      /** C */
+      C: number;
+    };
+    /**
+     * Manifest
+     * @description run.json: the manifest of a run directory (docs/formats.md).
+     */
+    RunManifest: {
+      /** Run Id */
+      run_id: string;
+      /** Created */
+      created: string;
+      /** Updated */
+      updated: string;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+      /** Step */
+      step: number;
+      /** Total Steps */
+      total_steps: number;
+      /** Config */
+      config: {
+        [key: string]: unknown;
+      };
+      /** Config File */
+      config_file: string;
+      /** Base Dir */
+      base_dir: string;
+      /** Device */
+      device: string;
+      /** Paramlens Version */
+      paramlens_version: string;
+      /** Torch Version */
+      torch_version: string;
+      /**
+       * Target
+       * @default null
+       */
+      target: {
+        [key: string]: unknown;
+      } | null;
+      /**
+       * Modules
+       * @default []
+       */
+      modules: components['schemas']['ModuleRecord'][];
+      /** Summary */
+      summary: {
+        [key: string]: unknown;
+      };
+      /**
+       * Files
+       * @default []
+       */
+      files: string[];
+      /**
+       * Error
+       * @default null
+       */
+      error: string | null;
+      /**
+       * Format Version
+       * @default 1
+       */
+      format_version: number;
+      /** @description Sum of C over `modules`. */
+      total_C: number;
+    };
+    /**
+     * MetricsLine
+     * @description One line of metrics.jsonl (docs/formats.md): every line has `step`; a logged step adds
+     *     the training values, an evaluated step adds `eval` (evaluate.metrics names its keys).
+     *     A non-finite value is written as null.
+     */
+    MetricsLine: {
+      /** Step */
+      step: number;
+      /** Lr */
+      lr?: number;
+      /** P */
+      p?: number;
+      /** Loss */
+      loss?: {
+        [key: string]: number | null;
+      };
+      /** L0 */
+      l0?: {
+        [key: string]: number | null;
+      };
+      /** L0 Total */
+      l0_total?: number | null;
+      /** It Per S */
+      it_per_s?: number;
+      /** Elapsed S */
+      elapsed_s?: number;
+      /** Eval */
+      eval?: {
+        [key: string]: unknown;
+      };
+    } & {
+      [key: string]: unknown;
+    };
+    /**
+     * JobEvent
+     * @description `job`: a job was queued (its ID is this event's), started or ended.
+     */
+    JobEvent: {
+      /**
+       * Kind
+       * @description decompose, harvest, graph, optimize-circuit or export-onnx.
+       */
+      kind: string;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: 'queued' | 'started' | 'ended';
+      /**
+       * Job
+       * @description The job's ID; absent when queued.
+       * @default null
+       */
+      job: number | null;
+      /**
+       * Device
+       * @description queued: the device queue it waits in.
+       * @default null
+       */
+      device: string | null;
+      /**
+       * Params
+       * @description queued: its parameters.
+       * @default null
+       */
+      params: {
+        [key: string]: unknown;
+      } | null;
+      /**
+       * Pid
+       * @description started: the worker's process ID.
+       * @default null
+       */
+      pid: number | null;
+      /**
+       * Exit Code
+       * @description ended: the worker's exit status (negative: a signal).
+       * @default null
+       */
+      exit_code: number | null;
+      /**
+       * Exit
+       * @description ended: the exit status in words.
+       * @default null
+       */
+      exit: string | null;
+      /**
+       * Cancelled
+       * @description ended: it was cancelled.
+       * @default null
+       */
+      cancelled: boolean | null;
+    };
+    /**
+     * LogEvent
+     * @description `log`: a line a job's worker printed.
+     */
+    LogEvent: {
+      /** Line */
+      line: string;
+      /**
+       * Job
+       * @description The ID of the job's `queued` event.
+       */
+      job: number;
+    };
+    /**
+     * MetricsEvent
+     * @description `metrics`: a new line of metrics.jsonl, with the run's progress.
+     */
+    MetricsEvent: {
+      /** Step */
+      step: number;
+      /** Total Steps */
+      total_steps: number;
+      /**
+       * Eta S
+       * @description Seconds to the last step at the current speed.
+       */
+      eta_s: number | null;
+      metrics: components['schemas']['MetricsLine'];
+    };
+    /**
+     * StateEvent
+     * @description `state`: run.json's status changed.
+     */
+    StateEvent: {
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+      /** Step */
+      step: number;
+      /** Total Steps */
+      total_steps: number;
+      /**
+       * Error
+       * @description Why the run stopped, failed or was interrupted.
+       */
+      error: string | null;
+    };
+    /** StoredJobEvent */
+    StoredJobEvent: {
+      /**
+       * Id
+       * @description Line number in events.jsonl, from 1; the SSE event ID.
+       */
+      id: number;
+      /** Time */
+      time: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      event: 'job';
+      data: components['schemas']['JobEvent'];
+    };
+    /** StoredLogEvent */
+    StoredLogEvent: {
+      /**
+       * Id
+       * @description Line number in events.jsonl, from 1; the SSE event ID.
+       */
+      id: number;
+      /** Time */
+      time: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      event: 'log';
+      data: components['schemas']['LogEvent'];
+    };
+    /** StoredMetricsEvent */
+    StoredMetricsEvent: {
+      /**
+       * Id
+       * @description Line number in events.jsonl, from 1; the SSE event ID.
+       */
+      id: number;
+      /** Time */
+      time: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      event: 'metrics';
+      data: components['schemas']['MetricsEvent'];
+    };
+    /** StoredStateEvent */
+    StoredStateEvent: {
+      /**
+       * Id
+       * @description Line number in events.jsonl, from 1; the SSE event ID.
+       */
+      id: number;
+      /** Time */
+      time: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      event: 'state';
+      data: components['schemas']['StateEvent'];
+    };
+    RunEvent:
+      | components['schemas']['StoredStateEvent']
+      | components['schemas']['StoredMetricsEvent']
+      | components['schemas']['StoredLogEvent']
+      | components['schemas']['StoredJobEvent'];
+    /** SidecarModule */
+    SidecarModule: {
+      /** Path */
+      path: string;
+      /** C */
+      C: number;
+      /** Offset */
+      offset: number;
+    };
+    /** OnnxSidecar */
+    OnnxSidecar: {
+      /**
+       * Format Version
+       * @default 1
+       * @constant
+       */
+      format_version: 1;
+      /** Run Id */
+      run_id: string;
+      /** Weights Step */
+      weights_step: number;
+      /**
+       * Input Kind
+       * @enum {string}
+       */
+      input_kind: 'tokens' | 'features';
+      /** Modules */
+      modules: components['schemas']['SidecarModule'][];
+      /** C Total */
+      C_total: number;
+      /**
+       * Vocab Size
+       * @default null
+       */
+      vocab_size: number | null;
+      /**
+       * N Features
+       * @default null
+       */
+      n_features: number | null;
+      /**
+       * Max Seq Len
+       * @default null
+       */
+      max_seq_len: number | null;
+      /** Opset */
+      opset: number;
+      /** Tokenizer */
+      tokenizer: string | null;
+    };
+    /**
+     * CircuitProbabilities
+     * @description The target token's probability when a circuit is kept and the rest is ablated.
+     */
+    CircuitProbabilities: {
+      /** Nodes */
+      nodes: number;
+      /** Ci Masked */
+      ci_masked: number;
+      /** Stochastic */
+      stochastic: number;
+      /** Adversarial */
+      adversarial: number;
+    };
+    /**
+     * CircuitRecord
+     * @description How an optimised circuit's graph was made and how faithful the circuit is.
+     */
+    CircuitRecord: {
+      /** Target Token */
+      target_token: string;
+      /** Target Token Id */
+      target_token_id: number;
+      /** Position */
+      position: number;
+      /** Target Probability */
+      target_probability: number;
+      optimized: components['schemas']['CircuitProbabilities'];
+      original: components['schemas']['CircuitProbabilities'];
+      ci_only?: components['schemas']['CircuitProbabilities'];
+      settings: components['schemas']['CircuitSettings'];
+    };
+    /**
+     * CircuitSettings
+     * @description How a circuit is optimised for one prompt's target token (spec/decomposition.md section
+     *     10, post-hoc CI pruning) and how the result is judged. Defaults are small enough for a CPU;
+     *     the paper ran 2000–4000 steps.
+     */
+    CircuitSettings: {
+      /**
+       * Steps
+       * @description Optimisation steps.
+       * @default 300
+       */
+      steps: number;
+      /**
+       * Lr
+       * @description Peak AdamW learning rate.
+       * @default 0.05
+       */
+      lr: number;
+      /**
+       * Lr Warmup Frac
+       * @description Share of the steps the lr warms up over.
+       * @default 0.05
+       */
+      lr_warmup_frac: number;
+      /**
+       * Lr Final Frac
+       * @description The cosine schedule ends at lr times this.
+       * @default 0.1
+       */
+      lr_final_frac: number;
+      /**
+       * Weight Decay
+       * @description AdamW weight decay.
+       * @default 0
+       */
+      weight_decay: number;
+      /**
+       * Stochastic Coeff
+       * @description Weight of the target's CE under stochastic masks.
+       * @default 0.5
+       */
+      stochastic_coeff: number;
+      /**
+       * Pgd Coeff
+       * @description Weight of the target's CE under adversarial masks.
+       * @default 0.5
+       */
+      pgd_coeff: number;
+      /**
+       * Pgd Steps
+       * @description Sign-ascent steps of each adversary.
+       * @default 4
+       */
+      pgd_steps: number;
+      /**
+       * Pgd Step Size
+       * @description The adversary's step size.
+       * @default 1
+       */
+      pgd_step_size: number;
+      /**
+       * Importance Coeff
+       * @description Weight of the importance-minimality loss.
+       * @default 0.1
+       */
+      importance_coeff: number;
+      /**
+       * P
+       * @description Exponent of the importance minimality.
+       * @default 0.3
+       */
+      p: number;
+      /**
+       * Beta
+       * @description Weight of the frequency term inside the minimality.
+       * @default 0
+       */
+      beta: number;
+      /**
+       * Ci Threshold
+       * @description A (position, component) is in the circuit when its CI exceeds this.
+       * @default 0
+       */
+      ci_threshold: number;
+      /**
+       * Eval Samples
+       * @description Stochastic masks averaged over when judging a circuit.
+       * @default 64
+       */
+      eval_samples: number;
+      /**
+       * Eval Pgd Steps
+       * @description Sign-ascent steps of the adversary that judges a circuit.
+       * @default 20
+       */
+      eval_pgd_steps: number;
+      /**
+       * Eval Pgd Step Size
+       * @description Step size of the adversary that judges a circuit.
+       * @default 0.1
+       */
+      eval_pgd_step_size: number;
+      /**
+       * Compare Ci Only
+       * @description Also optimise a circuit on its CI-masked CE alone, the contrast that shows why the stochastic and adversarial losses are needed.
+       * @default true
+       */
+      compare_ci_only: boolean;
+      /**
+       * Seed
+       * @description Seed of the masks and adversaries.
+       * @default 0
+       */
+      seed: number;
+    };
+    /** ComponentNode */
+    ComponentNode: {
+      /** Id */
+      id: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: 'component';
+      /** Module */
+      module: string;
+      /** Position */
+      position: number;
+      /** Component */
+      component: number;
+      /** Ci */
+      ci: number;
+      /** Activation */
+      activation: number;
+      /** Influence */
+      influence?: number;
+      /** Label */
+      label?: string;
+    };
+    /** EmbedNode */
+    EmbedNode: {
+      /** Id */
+      id: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: 'embed';
+      /** Position */
+      position: number;
+      /** Token */
+      token: string;
+      /** Token Id */
+      token_id?: number;
+      /** Activation */
+      activation?: number;
+    };
+    /** GraphEdge */
+    GraphEdge: {
+      /** Source */
+      source: string;
+      /** Target */
+      target: string;
+      /** Weight */
+      weight: number;
+    };
+    /**
+     * GraphSettings
+     * @description How nodes, edges and output tokens are chosen, and how the graph is pruned.
+     */
+    GraphSettings: {
+      /**
+       * Ci Threshold
+       * @description A subcomponent at a position is a node when its CI exceeds this.
+       * @default 0
+       */
+      ci_threshold: number;
+      /**
+       * Multiply By Ci
+       * @description Scale each edge by its source's causal importance (the paper's formula); off gives gradient × activation only, as the reference app shows.
+       * @default true
+       */
+      multiply_by_ci: boolean;
+      /**
+       * Output Positions
+       * @description Positions whose next-token predictions become output nodes.
+       * @default last
+       * @enum {string}
+       */
+      output_positions: 'last' | 'all';
+      /**
+       * Output Min Probability
+       * @description Tokens at least this likely become output nodes; the most likely always does.
+       * @default 0.01
+       */
+      output_min_probability: number;
+      /**
+       * Output Max Per Position
+       * @description At most this many output nodes per position.
+       * @default 15
+       */
+      output_max_per_position: number;
+      /**
+       * Node Threshold
+       * @description Pruning keeps the fewest subcomponent nodes holding this share of the influence on the outputs.
+       * @default 0.8
+       */
+      node_threshold: number;
+      /**
+       * Edge Threshold
+       * @description Pruning keeps the fewest edges holding this share of the edge scores.
+       * @default 0.98
+       */
+      edge_threshold: number;
+    };
+    /** OutputNode */
+    OutputNode: {
+      /** Id */
+      id: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: 'output';
+      /** Position */
+      position: number;
+      /** Token Id */
+      token_id: number;
+      /** Token */
+      token: string;
+      /** Probability */
+      probability: number;
+      /** Activation */
+      activation?: number;
+    };
+    /** AttributionGraph */
+    AttributionGraph: {
+      /**
+       * Format Version
+       * @default 1
+       * @constant
+       */
+      format_version: 1;
+      /** Id */
+      id: string;
+      /** Prompt */
+      prompt: string;
+      /** Tokens */
+      tokens: string[];
+      /** Modules */
+      modules: string[];
+      /** Nodes */
+      nodes: (
+        | components['schemas']['ComponentNode']
+        | components['schemas']['EmbedNode']
+        | components['schemas']['OutputNode']
+      )[];
+      /** Edges */
+      edges: components['schemas']['GraphEdge'][];
+      /**
+       * Input Kind
+       * @default tokens
+       * @enum {string}
+       */
+      input_kind: 'tokens' | 'features';
+      /** Run Id */
+      run_id?: string;
+      /** Weights Step */
+      weights_step?: number;
+      settings?: components['schemas']['GraphSettings'];
+      circuit?: components['schemas']['CircuitRecord'];
     };
   };
   responses: never;

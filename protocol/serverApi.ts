@@ -1,7 +1,7 @@
 /**
  * The decomposition server's HTTP API as the extension sees it (docs/server.md).
  * The types come from `serverApi.generated.ts`, generated from the server's OpenAPI document
- * by `npm run gen:api`; only the handshake line, which is not an HTTP route, is written here.
+ * by `npm run gen:contracts`; only the handshake line, which is not an HTTP route, is written here.
  */
 import type { components } from './serverApi.generated';
 

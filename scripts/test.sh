@@ -25,7 +25,7 @@ typecheck() {
   for project in protocol extension language-server webview test bench; do npx tsc -p "$project" || status=1; done
   return $status
 }
-python_lint() { (cd server && ruff check . && ruff format --check . && mypy); }
+python_lint() { (cd server && ruff check . && ruff format --check . && mypy && lint-imports --no-cache); }
 
 tier "lint (ts)" npm run --silent lint
 tier "typecheck (ts)" typecheck

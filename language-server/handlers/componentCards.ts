@@ -1,18 +1,16 @@
 // Answers `paramlens/componentCard` and follows `paramlens/selectRun` (protocol/lspRequests.ts).
 import type { Connection } from 'vscode-languageserver/node';
 import {
-  COMPONENT_CARD_REQUEST,
-  SELECT_RUN_NOTIFICATION,
-  type ComponentCardParams,
+  ComponentCardRequest,
+  SelectRunNotification,
   type ComponentCardResult,
-  type SelectRunParams,
 } from '../../protocol/lspRequests';
 import type { HarvestCards } from '../runs/harvestCards';
 import type { RunLookup } from '../runs/runLookup';
 import { guarded } from './guard';
 
 export function registerComponentCards(connection: Connection, cards: HarvestCards, runs: RunLookup): void {
-  connection.onRequest(COMPONENT_CARD_REQUEST, (params: ComponentCardParams) =>
+  connection.onRequest(ComponentCardRequest, (params) =>
     guarded<ComponentCardResult>(
       connection,
       'Component card',
@@ -20,7 +18,5 @@ export function registerComponentCards(connection: Connection, cards: HarvestCar
       () => cards.request(params),
     ),
   );
-  connection.onNotification(SELECT_RUN_NOTIFICATION, ({ runDir }: SelectRunParams) =>
-    runs.select(runDir ?? undefined),
-  );
+  connection.onNotification(SelectRunNotification, ({ runDir }) => runs.select(runDir ?? undefined));
 }

@@ -5,7 +5,7 @@ import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isMap } from 'yaml';
 import {
-  VALIDATE_CONFIG_REQUEST,
+  ValidateConfigRequest,
   type ValidateConfigParams,
   type ValidateConfigResult,
 } from '../../protocol/lspRequests';
@@ -96,7 +96,7 @@ class ReferenceChecks {
     const timer = setTimeout(() => {
       this.timers.delete(document.uri);
       const params: ValidateConfigParams = { uri: document.uri, text };
-      this.connection.sendRequest<ValidateConfigResult>(VALIDATE_CONFIG_REQUEST, params).then(
+      this.connection.sendRequest(ValidateConfigRequest, params).then(
         (result) => this.settle(document, text, result ?? null, done),
         // A client that does not answer this request has no engine to check with.
         () => this.settle(document, text, null, done),

@@ -2,11 +2,9 @@
 // user can fix comes back as an error response with its message; anything else is logged as a bug too.
 import { LSPErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import {
-  CI_FOR_TEXT_REQUEST,
-  INTERVENE_REQUEST,
-  type CiForTextParams,
+  CiForTextRequest,
+  InterveneRequest,
   type CiForTextResult,
-  type InterveneParams,
   type InterveneResult,
 } from '../../protocol/lspRequests';
 import { InferenceError } from '../inference/errors';
@@ -15,10 +13,10 @@ import type { LoadedModel } from '../inference/loadedModel';
 import { ciForText, intervene } from '../inference/requests';
 
 export function registerInference(connection: Connection, sessions: InferenceSessions): void {
-  connection.onRequest(CI_FOR_TEXT_REQUEST, (params: CiForTextParams) =>
+  connection.onRequest(CiForTextRequest, (params) =>
     answer<CiForTextResult>(connection, 'ciForText', sessions, params, (model) => ciForText(model, params)),
   );
-  connection.onRequest(INTERVENE_REQUEST, (params: InterveneParams) =>
+  connection.onRequest(InterveneRequest, (params) =>
     answer<InterveneResult>(connection, 'intervene', sessions, params, (model) => intervene(model, params)),
   );
 }

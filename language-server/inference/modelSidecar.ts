@@ -2,6 +2,7 @@
 // (docs/formats.md, "model.onnx"): which modules the C axis holds, in which order, and the tokenizer.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { OnnxSidecar, SidecarModule } from '../../protocol/runFiles';
 import { InferenceError } from './errors';
 
 export const MODEL_FILE = 'model.onnx';
@@ -50,7 +51,8 @@ export async function readSidecar(runDir: string): Promise<ModelSidecar> {
 
 /** Checks the fields inference relies on; throws a plain Error naming the first bad one. */
 export function parseSidecar(value: unknown, runDir: string): ModelSidecar {
-  const record = asRecord(value, 'the file');
+  // Keys from the generated type, values still unchecked: a key the Python side renames fails to compile.
+  const record = asRecord(value, 'the file') as { [Key in keyof OnnxSidecar]?: unknown };
   if (record.format_version !== FORMAT_VERSION) {
     throw new Error(`format_version is ${String(record.format_version)}, expected ${FORMAT_VERSION}`);
   }
@@ -63,7 +65,7 @@ export function parseSidecar(value: unknown, runDir: string): ModelSidecar {
   }
   let expectedOffset = 0;
   const modules = record.modules.map((entry: unknown, index): ModuleSlice => {
-    const module = asRecord(entry, `modules[${index}]`);
+    const module = asRecord(entry, `modules[${index}]`) as { [Key in keyof SidecarModule]?: unknown };
     const slice = { path: module.path, C: module.C, offset: module.offset };
     if (typeof slice.path !== 'string' || !isCount(slice.C) || slice.offset !== expectedOffset) {
       throw new Error(`modules[${index}] must be {path, C, offset} with offset ${expectedOffset}`);

@@ -1,10 +1,12 @@
-// Queries on one run's harvest.sqlite (docs/formats.md, "harvest.sqlite", format_version 1). Every card
+// Queries on one run's harvest.sqlite (docs/formats.md, "harvest.sqlite"), whose file name, format version
+// and tables come from protocol/harvestSchema.generated.json (written from the Python harvester). Every card
 // is a few primary-key lookups, so its cost does not grow with the number of subcomponents.
+import harvestSchema from '../../protocol/harvestSchema.generated.json';
 import type { HarvestExample } from '../../protocol/lspRequests';
 import { SqliteFile } from './sqliteFile';
 
-export const HARVEST_FILE = 'harvest.sqlite';
-const FORMAT_VERSION = '1';
+export const HARVEST_FILE = harvestSchema.file;
+const FORMAT_VERSION = harvestSchema.format_version;
 
 export interface HarvestMeta {
   runId: string;

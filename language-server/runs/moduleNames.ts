@@ -1,59 +1,48 @@
 // Which of a run's modules an ID names: the module path as written, or a canonical short name
 // (`1.mlp.down`, spec section 8) read against the module paths of common architectures (`h.1.mlp.down_proj`,
-// `transformer.h.1.mlp.c_proj`, `model.layers.1.mlp.down_proj`).
-import type { CanonicalBlock, CanonicalRole, SubcomponentIdMatch } from '../../protocol/ids';
+// `transformer.h.1.mlp.c_proj`, `model.layers.1.mlp.down_proj`). The names come from
+// protocol/shortNames.generated.json, written from the Python package's table; both resolvers are tested on
+// protocol/shortNames.cases.json.
+import type {
+  CanonicalBlock,
+  CanonicalRole,
+  ShortSubcomponentId,
+  SubcomponentIdMatch,
+} from '../../protocol/ids';
+import shortNames from '../../protocol/shortNames.generated.json';
 
-const BLOCK_NAMES: Record<CanonicalBlock, readonly string[]> = {
-  attn: ['attn', 'self_attn', 'attention', 'self_attention'],
-  attn_fused: ['attn', 'self_attn', 'attention', 'self_attention'],
-  mlp: ['mlp', 'feed_forward', 'ffn'],
-  glu: ['mlp', 'feed_forward', 'ffn'],
-};
+const BLOCK_NAMES: Record<CanonicalBlock, readonly string[]> = shortNames.blocks;
+const ROLE_LEAVES: Record<
+  CanonicalBlock,
+  Partial<Record<CanonicalRole, readonly string[]>>
+> = shortNames.leaves;
+const NUMBER = /^(0|[1-9][0-9]*)$/;
 
-// Leaf names per block and role; GPT-2's `c_proj` is the attention output in `attn` and the down
-// projection in `mlp`, so leaves are looked up by block.
-const ROLE_LEAVES: Record<CanonicalBlock, Partial<Record<CanonicalRole, readonly string[]>>> = {
-  attn: {
-    q: ['q_proj', 'q', 'query', 'wq'],
-    k: ['k_proj', 'k', 'key', 'wk'],
-    v: ['v_proj', 'v', 'value', 'wv'],
-    o: ['o_proj', 'out_proj', 'c_proj', 'o', 'wo', 'dense'],
-  },
-  attn_fused: {
-    qkv: ['c_attn', 'qkv_proj', 'qkv', 'query_key_value', 'wqkv'],
-    o: ['c_proj', 'out_proj', 'o_proj', 'o', 'wo', 'dense'],
-  },
-  mlp: {
-    up: ['c_fc', 'up_proj', 'fc1', 'fc_in', 'dense_h_to_4h', 'w1', 'up'],
-    down: ['c_proj', 'down_proj', 'fc2', 'fc_out', 'dense_4h_to_h', 'w2', 'down'],
-  },
-  glu: {
-    up: ['up_proj', 'w3', 'up'],
-    gate: ['gate_proj', 'w1', 'gate'],
-    down: ['down_proj', 'w2', 'down'],
-  },
-};
-
-/** The module of `modules` that the ID names, or undefined when none does or a short name fits several. */
-export function resolveModule(match: SubcomponentIdMatch, modules: readonly string[]): string | undefined {
-  if (modules.includes(match.id.module)) return match.id.module;
-  const short = match.short;
-  if (short === undefined) return undefined;
+/**
+ * The modules the short name describes: the layer number is the path's first number, a later part names a
+ * block of the short name's kind, and the last part is a leaf name that plays its role (compared without case).
+ */
+export function modulesForShortName(short: ShortSubcomponentId, modules: readonly string[]): string[] {
   const leaves = ROLE_LEAVES[short.block][short.role] ?? [];
   const blocks = BLOCK_NAMES[short.block];
-  const fits = modules.filter((module) => {
+  return modules.filter((module) => {
     const parts = module.toLowerCase().split('.');
-    const layerAt = parts.indexOf(String(short.layer));
+    const layerAt = parts.findIndex((part) => NUMBER.test(part));
     const leaf = parts.at(-1);
-    // The layer index must be the first number in the path: `h.1.mlp`, not an expert index further in.
-    const firstNumber = parts.findIndex((part) => /^\d+$/.test(part));
     return (
       layerAt !== -1 &&
-      layerAt === firstNumber &&
+      Number(parts[layerAt]) === short.layer &&
       parts.slice(layerAt + 1, -1).some((part) => blocks.includes(part)) &&
       leaf !== undefined &&
       leaves.includes(leaf)
     );
   });
+}
+
+/** The module of `modules` that the ID names, or undefined when none does or a short name fits several. */
+export function resolveModule(match: SubcomponentIdMatch, modules: readonly string[]): string | undefined {
+  if (modules.includes(match.id.module)) return match.id.module;
+  if (match.short === undefined) return undefined;
+  const fits = modulesForShortName(match.short, modules);
   return fits.length === 1 ? fits[0] : undefined;
 }

@@ -3,10 +3,12 @@
 // circuit) uses the runs folder nearest above it, or one a level inside a workspace folder.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { RunManifest } from '../../protocol/runFiles';
 import { HARVEST_FILE } from './harvestDatabase';
 
 const RUNS_FOLDER = 'runs';
 const RUN_FILE = 'run.json';
+const RUN_FORMAT_VERSION = 1;
 export const LISTING_FILE = 'modules.json';
 const CONFIG_SUFFIX = /\.decomp\.ya?ml$/;
 // Runs appear and finish while the editor is open; a folder listing this old is read again.
@@ -115,29 +117,33 @@ function newestFirst(runs: readonly RunSummary[]): RunSummary[] {
   return [...runs].sort((a, b) => b.created.localeCompare(a.created) || b.runId.localeCompare(a.runId));
 }
 
-function readRun(runDir: string): RunSummary | undefined {
-  let manifest: Record<string, unknown>;
+/** The run's manifest, or undefined when run.json is missing, unreadable or of another format version. */
+function readManifest(runDir: string): RunManifest | undefined {
   try {
-    manifest = JSON.parse(readFileSync(path.join(runDir, RUN_FILE), 'utf8')) as Record<string, unknown>;
+    const manifest = JSON.parse(readFileSync(path.join(runDir, RUN_FILE), 'utf8')) as RunManifest;
+    return isRecord(manifest) && manifest.format_version === RUN_FORMAT_VERSION ? manifest : undefined;
   } catch {
     return undefined;
   }
+}
+
+function readRun(runDir: string): RunSummary | undefined {
+  const manifest = readManifest(runDir);
+  if (manifest === undefined) return undefined;
   const harvestPath = path.join(runDir, HARVEST_FILE);
   const listingPath = path.join(runDir, LISTING_FILE);
-  const config = isRecord(manifest.config) ? manifest.config : {};
-  const summary = isRecord(manifest.summary) ? manifest.summary : {};
-  const evaluation = isRecord(summary.eval) ? summary.eval : {};
-  const modules = Array.isArray(manifest.modules) ? (manifest.modules as { path?: unknown }[]) : [];
+  // `summary` holds whatever the run recorded; its evaluation is there once the run has evaluated.
+  const evaluation = isRecord(manifest.summary.eval) ? manifest.summary.eval : {};
   return {
     runDir,
-    runId: typeof manifest.run_id === 'string' ? manifest.run_id : path.basename(runDir),
-    configFile: typeof manifest.config_file === 'string' ? manifest.config_file : '',
-    status: typeof manifest.status === 'string' ? manifest.status : '',
-    created: typeof manifest.created === 'string' ? manifest.created : '',
-    modules: modules.flatMap((module) => (typeof module.path === 'string' ? [module.path] : [])),
+    runId: manifest.run_id,
+    configFile: manifest.config_file,
+    status: manifest.status,
+    created: manifest.created,
+    modules: manifest.modules.map((module) => module.path),
     harvestPath: existsSync(harvestPath) ? harvestPath : undefined,
     listingPath: existsSync(listingPath) ? listingPath : undefined,
-    target: config.target,
+    target: manifest.config.target,
     evalAlive: isRecord(evaluation.alive) ? numbersOf(evaluation.alive) : undefined,
   };
 }

@@ -1,12 +1,12 @@
 // The id `paramlens graph` gives a prompt's graph file (`graphs/<id>.graph.json`): the prompt's `name` when it
-// is a valid id, else the slug of the name or of the prompt (server/src/paramlens/graphs/build.py `slug`).
+// is a valid id, else the slug of the name or of the prompt (server/src/paramlens/analysis/graphs/build.py `slug`).
+import { isGraphId } from '../../protocol/ids';
 
-const GRAPH_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 const MAX_ID_LENGTH = 48;
 
 export function promptGraphId(prompt: string, name: string | undefined): string {
   if (name === undefined) return slug(prompt);
-  return GRAPH_ID.test(name) ? name : slug(name);
+  return isGraphId(name) ? name : slug(name);
 }
 
 /** Lower-case words joined by `-`, e.g. `the-cat-sat`; `graph` when the text has no letter or digit. */

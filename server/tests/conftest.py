@@ -5,9 +5,9 @@ import pytest
 
 from lm_runs import SHORT, TINY_LLAMA, tiny_llama_run
 from paramlens.cli import main
+from paramlens.devices import single_thread
 from paramlens.targets import train_target
 from paramlens.targets.cache import CACHE_ENV, builtin_dir
-from paramlens.train.threads import single_thread
 from server_process import ServerProcess, start_server, stop_server
 
 
@@ -59,6 +59,7 @@ def tiny_llama_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return run_dir
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`--dist loadgroup`), keep the tests that share the shipped tiny-Llama
     run on one worker, so that it is decomposed once, and the builtin recipe test that trains

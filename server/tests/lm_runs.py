@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 
 from paramlens.config import load_config
+from paramlens.devices import single_thread
 from paramlens.train.run import RunOptions, create_run, execute_run
-from paramlens.train.threads import single_thread
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TINY_LLAMA = EXAMPLES / "tiny_llama.decomp.yaml"

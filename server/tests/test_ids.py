@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from paramlens.ids import (
+    CANONICAL_ROLES,
+    ROLE_LEAVES,
     ComponentNodeId,
     EmbedNodeId,
     NodeId,
@@ -16,14 +18,18 @@ from paramlens.ids import (
     format_node_id,
     format_short_subcomponent_id,
     format_subcomponent_id,
+    is_graph_id,
+    modules_for_short_name,
     parse_node_id,
     parse_short_subcomponent_id,
     parse_subcomponent_id,
 )
 
-CASES: dict[str, Any] = json.loads(
-    (Path(__file__).parents[2] / "protocol" / "ids.cases.json").read_text()
-)
+PROTOCOL = Path(__file__).parents[2] / "protocol"
+CASES: dict[str, Any] = json.loads((PROTOCOL / "ids.cases.json").read_text())
+SHORT_NAME_CASES: list[dict[str, Any]] = json.loads(
+    (PROTOCOL / "shortNames.cases.json").read_text()
+)["cases"]
 
 
 def expected_node(case: dict[str, Any]) -> NodeId:
@@ -117,3 +123,23 @@ def test_ids_cannot_be_built_invalid() -> None:
         SubcomponentId("h.0.mlp", -1)
     with pytest.raises(ValueError, match="names a pseudo-node"):
         ComponentNodeId("output", 0, 1)
+
+
+@pytest.mark.parametrize(
+    "case", SHORT_NAME_CASES, ids=lambda case: f"{case['short']} in {case['modules'][0]}"
+)
+def test_short_names_pick_the_same_modules_as_in_the_editor(case: dict[str, Any]) -> None:
+    short = parse_short_subcomponent_id(f"{case['short']}:0")
+    assert modules_for_short_name(short, case["modules"]) == case["expected"]
+
+
+def test_every_canonical_role_has_leaf_names() -> None:
+    assert {block: set(roles) for block, roles in ROLE_LEAVES.items()} == {
+        block: set(roles) for block, roles in CANONICAL_ROLES.items()
+    }
+    assert all(names for roles in ROLE_LEAVES.values() for names in roles.values())
+
+
+def test_graph_ids_as_the_editor_checks_them() -> None:
+    assert all(is_graph_id(text) for text in CASES["graph_ids"]["valid"])
+    assert not any(is_graph_id(text) for text in CASES["graph_ids"]["invalid"])

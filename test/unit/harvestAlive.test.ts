@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { writeHarvest } from '../../bench/harvestStore';
+import { writeHarvest } from '../support/syntheticHarvest';
 import { HarvestDatabase } from '../../language-server/runs/harvestDatabase';
 
 describe('alive counts from a harvest', () => {

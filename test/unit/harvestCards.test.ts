@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { writeHarvest, writeRunJson, type HarvestExampleRow } from '../../bench/harvestStore';
+import { writeHarvest, writeRunJson, type HarvestExampleRow } from '../support/syntheticHarvest';
 import { parseYaml } from '../../language-server/documents';
 import { escapeMarkdown } from '../../language-server/runs/cardMarkdown';
 import { HarvestCards } from '../../language-server/runs/harvestCards';

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import cases from '../../protocol/ids.cases.json';
+import shortNameCases from '../../protocol/shortNames.cases.json';
+import shortNames from '../../protocol/shortNames.generated.json';
+import { modulesForShortName } from '../../language-server/runs/moduleNames';
 import {
+  CANONICAL_ROLES,
   findSubcomponentIdAt,
+  isGraphId,
   formatNodeId,
   formatSubcomponentId,
   parseNodeId,
@@ -142,4 +147,24 @@ describe('findSubcomponentIdAt', () => {
     assert.equal(findSubcomponentIdAt('linear1:4', 10), undefined);
     assert.equal(findSubcomponentIdAt('linear1:4', -1), undefined);
   });
+});
+
+describe('graph IDs (protocol/ids.cases.json)', () => {
+  for (const id of cases.graph_ids.valid) test(`valid: ${id.slice(0, 20)}`, () => assert.ok(isGraphId(id)));
+  for (const id of cases.graph_ids.invalid)
+    test(`invalid: ${JSON.stringify(id.slice(0, 20))}`, () => assert.ok(!isGraphId(id)));
+});
+
+describe('short names (protocol/shortNames.cases.json, from the Python table)', () => {
+  test("the blocks and roles the parser accepts are the Python table's", () => {
+    assert.deepEqual(CANONICAL_ROLES, shortNames.roles);
+  });
+
+  for (const row of shortNameCases.cases) {
+    test(`${row.short} among ${row.modules.join(', ')}`, () => {
+      const short = parseShortSubcomponentId(`${row.short}:0`);
+      assert.ok(short);
+      assert.deepEqual(modulesForShortName(short, row.modules), row.expected);
+    });
+  }
 });

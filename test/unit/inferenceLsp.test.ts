@@ -9,12 +9,10 @@ import {
   type MessageConnection,
 } from 'vscode-languageserver/node';
 import {
-  CI_FOR_TEXT_REQUEST,
-  INTERVENE_REQUEST,
+  CiForTextRequest,
+  InterveneRequest,
   type CiForTextParams,
-  type CiForTextResult,
   type InterveneParams,
-  type InterveneResult,
 } from '../../protocol/lspRequests';
 import { EXPORTED_RUN_TIMEOUT_MS, exportedShortLlamaRun } from '../support/onnxFixture';
 import { startLanguageServer, type LanguageServerProcess } from './testUtils/languageServerProcess';
@@ -40,7 +38,7 @@ describe('inference requests over stdio', { timeout: EXPORTED_RUN_TIMEOUT_MS }, 
 
   test('paramlens/ciForText answers tokens, modules and active subcomponents', async () => {
     const params: CiForTextParams = { runDir, text: 'The cat sat' };
-    const result = await connection.sendRequest<CiForTextResult>(CI_FOR_TEXT_REQUEST, params);
+    const result = await connection.sendRequest(CiForTextRequest, params);
     assert.deepEqual(
       result.tokens.map((token) => token.text),
       ['The', ' c', 'at', ' sat'],
@@ -57,7 +55,7 @@ describe('inference requests over stdio', { timeout: EXPORTED_RUN_TIMEOUT_MS }, 
       ablate: ['0.mlp.up:3', 'h.1.attn.q_proj:2:1'],
       topK: 5,
     };
-    const result = await connection.sendRequest<InterveneResult>(INTERVENE_REQUEST, params);
+    const result = await connection.sendRequest(InterveneRequest, params);
     assert.equal(result.predictions.length, 5);
     assert.equal(result.baseline.length, 5);
     assert.ok(
@@ -69,7 +67,7 @@ describe('inference requests over stdio', { timeout: EXPORTED_RUN_TIMEOUT_MS }, 
 
   test('a bad ID is an error response with its message, and the server keeps serving', async () => {
     const params: InterveneParams = { runDir, text: 'The cat sat', keep: ['h.7.mlp.c_fc:1'] };
-    await assert.rejects(connection.sendRequest(INTERVENE_REQUEST, params), (error: unknown) => {
+    await assert.rejects(connection.sendRequest(InterveneRequest, params), (error: unknown) => {
       assert.ok(error instanceof ResponseError);
       assert.equal(error.code, LSPErrorCodes.RequestFailed);
       assert.match(
@@ -78,7 +76,7 @@ describe('inference requests over stdio', { timeout: EXPORTED_RUN_TIMEOUT_MS }, 
       );
       return true;
     });
-    const again = await connection.sendRequest<CiForTextResult>(CI_FOR_TEXT_REQUEST, { runDir, text: 'cat' });
+    const again = await connection.sendRequest(CiForTextRequest, { runDir, text: 'cat' });
     assert.ok(again.tokens.length > 0);
   });
 

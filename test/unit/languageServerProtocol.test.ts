@@ -22,8 +22,8 @@ import {
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
-import { writeHarvest, writeRunJson } from '../../bench/harvestStore';
-import { MODULE_LISTING_REQUEST, type ModuleListingParams } from '../../protocol/lspRequests';
+import { writeHarvest, writeRunJson } from '../support/syntheticHarvest';
+import { ModuleListingRequest, type ModuleListingParams } from '../../protocol/lspRequests';
 import { startLanguageServer, type LanguageServerProcess } from './testUtils/languageServerProcess';
 import { MODEL_SOURCE, TINY_LISTING } from './testUtils/moduleListing';
 
@@ -320,7 +320,7 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
   test('asks the client for the listing of a config with no run, and checks patterns with it', async () => {
     const configUri = pathToFileURL(path.join(workspace, 'fresh.decomp.yaml')).toString();
     const asked: ModuleListingParams[] = [];
-    const handler = connection.onRequest(MODULE_LISTING_REQUEST, (params: ModuleListingParams) => {
+    const handler = connection.onRequest(ModuleListingRequest, (params) => {
       asked.push(params);
       return params.configUri === configUri ? TINY_LISTING : null;
     });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 const repositoryRoot = path.resolve(__dirname, '../..');
 
 test('protocol/serverApi.generated.ts is generated from protocol/serverApi.openapi.json', () => {
-  const result = spawnSync(process.execPath, ['scripts/gen-api-types.mjs', '--check'], {
+  const result = spawnSync(process.execPath, ['scripts/gen-contracts.mjs', '--check'], {
     cwd: repositoryRoot,
     encoding: 'utf8',
   });

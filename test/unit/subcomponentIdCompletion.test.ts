@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { writeHarvest, writeRunJson, type HarvestComponentRow } from '../../bench/harvestStore';
+import { writeHarvest, writeRunJson, type HarvestComponentRow } from '../support/syntheticHarvest';
 import { parseYaml } from '../../language-server/documents';
 import { HarvestHandles } from '../../language-server/runs/harvestHandles';
 import { RunLookup } from '../../language-server/runs/runLookup';

@@ -2,6 +2,7 @@
 
 Grammar, shared with `protocol/ids.ts` and tested on `protocol/ids.cases.json`:
 
+    graph         [A-Za-z0-9_-][A-Za-z0-9._-]{0,199}    the-cat-sat
     subcomponent  <module_path>:<index>                 h.2.mlp.down_proj:2359
     short         <layer>.<block>.<role>:<index>        2.mlp.down:2359
     node          <module_path>:<position>:<index>      h.0.mlp.c_fc:3:17
@@ -15,6 +16,7 @@ the first field `embed` or `output` always means the pseudo-node, never a module
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Blocks and roles of the canonical short names (spec section 8).
@@ -25,10 +27,56 @@ CANONICAL_ROLES: dict[str, tuple[str, ...]] = {
     "glu": ("up", "down", "gate"),
 }
 
+# What a short name means in a model: the names its block and its leaf module go by in common
+# architectures. This table is the one source; `protocol/shortNames.generated.json` is written
+# from it (`python -m paramlens.contracts --write`) for the editor.
+_ATTENTION_BLOCKS = ("attn", "self_attn", "attention", "self_attention")
+_MLP_BLOCKS = ("mlp", "feed_forward", "ffn")
+BLOCK_NAMES: dict[str, tuple[str, ...]] = {
+    "attn": _ATTENTION_BLOCKS,
+    "attn_fused": _ATTENTION_BLOCKS,
+    "mlp": _MLP_BLOCKS,
+    "glu": _MLP_BLOCKS,
+}
+# Leaf module names per block and role: Llama-style (q_proj), GPT-2 (whose c_proj is the attention
+# output in `attn` and the down projection in `mlp`), GPT-NeoX/Pythia, OPT, GPT-J, and the short
+# names of Meta's reference Llama and Mistral code (wq, w1 = gate, w2 = down, w3 = up).
+ROLE_LEAVES: dict[str, dict[str, tuple[str, ...]]] = {
+    "attn": {
+        "q": ("q_proj", "q", "query", "wq"),
+        "k": ("k_proj", "k", "key", "wk"),
+        "v": ("v_proj", "v", "value", "wv"),
+        "o": ("o_proj", "out_proj", "c_proj", "o", "wo", "dense"),
+    },
+    "attn_fused": {
+        "qkv": ("c_attn", "qkv_proj", "qkv", "query_key_value", "wqkv"),
+        "o": ("c_proj", "out_proj", "o_proj", "o", "wo", "dense"),
+    },
+    "mlp": {
+        "up": ("c_fc", "up_proj", "fc1", "fc_in", "dense_h_to_4h", "w1", "up"),
+        "down": ("c_proj", "down_proj", "fc2", "fc_out", "dense_4h_to_h", "w2", "down"),
+    },
+    "glu": {
+        "up": ("up_proj", "w3", "up"),
+        "gate": ("gate_proj", "w1", "gate"),
+        "down": ("down_proj", "w2", "down"),
+    },
+}
+
+# A graph ID names a file, graphs/<id>.graph.json: letters, digits, '.', '_' and '-', not starting
+# with a dot (so never `.` or `..`), at most 200 characters.
+GRAPH_ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$"
+_GRAPH_ID = re.compile(GRAPH_ID_PATTERN)
+
 _MODULE_PATH = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
 # Written out instead of `int()` alone, which also accepts "+1", " 1", "1_0" and non-ASCII digits.
 _NATURAL = re.compile(r"0|[1-9][0-9]*")
 _SHORT_NAME = re.compile(r"(?P<layer>[^.]*)\.(?P<block>[^.]*)\.(?P<role>[^.]*)")
+
+
+def is_graph_id(text: str) -> bool:
+    """Whether `text` can name a graph file."""
+    return _GRAPH_ID.fullmatch(text) is not None
 
 
 def _check_module_path(module: str) -> None:
@@ -196,3 +244,33 @@ def format_node_id(node: NodeId) -> str:
     if isinstance(node, OutputNodeId):
         return f"output:{node.position}:{node.token_id}"
     return f"{node.module}:{node.position}:{node.index}"
+
+
+def modules_for_short_name(short: ShortSubcomponentId, paths: Sequence[str]) -> list[str]:
+    """The paths among `paths` that the short name describes: the layer number is the path's
+    first number, a later part names a block of the short name's kind, and the last part is a
+    leaf name that plays its role (compared without case). Several paths: it is ambiguous."""
+    blocks = BLOCK_NAMES[short.block]
+    leaves = ROLE_LEAVES[short.block][short.role]
+    found = []
+    for path in paths:
+        parts = path.lower().split(".")
+        layer_at = next((i for i, part in enumerate(parts) if _NATURAL.fullmatch(part)), None)
+        if layer_at is None or int(parts[layer_at]) != short.layer:
+            continue
+        if parts[-1] in leaves and any(part in blocks for part in parts[layer_at + 1 : -1]):
+            found.append(path)
+    return found
+
+
+def short_names_contract() -> dict[str, object]:
+    """The short-name vocabulary as the editor reads it (protocol/shortNames.generated.json)."""
+    return {
+        "comment": "Generated from paramlens.ids by `python -m paramlens.contracts --write`.",
+        "roles": {block: list(roles) for block, roles in CANONICAL_ROLES.items()},
+        "blocks": {block: list(names) for block, names in BLOCK_NAMES.items()},
+        "leaves": {
+            block: {role: list(names) for role, names in roles.items()}
+            for block, roles in ROLE_LEAVES.items()
+        },
+    }

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from paramlens.config import load_config
+from paramlens.devices import single_thread
 from paramlens.targets.cache import CACHE_ENV
 from paramlens.train.run import RunOptions, create_run, execute_run
-from paramlens.train.threads import single_thread
 from train.conftest import SPD_SMALL, write_config
 
 

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from paramlens.cli import main
-from paramlens.graphs.graph_file import (
+from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     ComponentNode,
     EmbedNode,
     OutputNode,
     read_graph,
 )
-from paramlens.graphs.interop import from_circuit_tracer
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.interop import from_circuit_tracer
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.cli import main
 from paramlens.runs.manifest import read_manifest
 
 pytestmark = pytest.mark.usefixtures("one_thread")

@@ -16,12 +16,12 @@ import torch
 from torch import Tensor
 
 from paramlens.analysis.harvest import CardNotFound, HarvestOptions, harvest_run, read_card
-from paramlens.analysis.loaded_run import LoadedRun, load_run
 from paramlens.cli import main
+from paramlens.core.loaded_run import LoadedRun, load_run
 from paramlens.data import WindowBatches
 from paramlens.decomp.sigmoids import lower_leaky
+from paramlens.devices import single_thread
 from paramlens.runs import read_manifest, write_manifest
-from paramlens.train.threads import single_thread
 
 OPTIONS = HarvestOptions(batches=3, batch_size=8, top_k=5, context=4, ci_threshold=0.1)
 N_SEQUENCES = 24  # batches × batch_size

@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from paramlens.analysis.harvest import HarvestOptions, harvest_run, read_card
-from paramlens.analysis.loaded_run import load_run
+from paramlens.core.loaded_run import load_run
 from paramlens.decomp.sigmoids import lower_leaky
-from paramlens.train.threads import single_thread
+from paramlens.devices import single_thread
 
 MODULE = "h.1.mlp.down_proj"
 

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from paramlens.analysis.harvest import read_card
-from paramlens.analysis.loaded_run import LoadedRun, load_run
 from paramlens.cli import main
+from paramlens.core.loaded_run import LoadedRun, load_run
 from paramlens.data import SparseFeatureBatches
 from paramlens.decomp.sigmoids import lower_leaky
 

@@ -21,19 +21,18 @@ from paramlens.analysis.intervene import (
     prepare_intervention,
     torch_engine,
 )
-from paramlens.analysis.intervene_ids import MaskSelection, modules_for_short_name, resolve_ids
+from paramlens.analysis.intervene_ids import MaskSelection, resolve_ids
 from paramlens.analysis.intervene_timing import (
     intervention_latencies,
     keep_spec,
     p95,
     prompt_of_length,
 )
-from paramlens.analysis.loaded_run import LoadedRun, load_run
 from paramlens.cli import main
+from paramlens.core.loaded_run import LoadedRun, load_run
 from paramlens.decomp.ci_functions import causal_importance
+from paramlens.devices import single_thread
 from paramlens.evaluate.mask_kinds import eval_masks
-from paramlens.ids import CANONICAL_ROLES, ShortSubcomponentId
-from paramlens.train.threads import single_thread
 
 PROMPT = "The cat sat on the mat"
 
@@ -152,53 +151,6 @@ def test_short_names_resolve_to_the_runs_modules(run: LoadedRun) -> None:
         MaskSelection(by_path["h.0.attn.q_proj"].offset + 5, None),
         MaskSelection(by_path["h.1.mlp.c_fc"].offset + 7, 3),
     ]
-
-
-@pytest.mark.parametrize(
-    ("short", "paths", "expected"),
-    [
-        (
-            ("0", "attn_fused", "qkv"),
-            ["transformer.h.0.attn.c_attn"],
-            ["transformer.h.0.attn.c_attn"],
-        ),
-        (
-            ("0", "attn", "o"),
-            ["transformer.h.0.attn.c_proj", "transformer.h.0.mlp.c_proj"],
-            ["transformer.h.0.attn.c_proj"],
-        ),
-        (
-            ("0", "mlp", "down"),
-            ["transformer.h.0.attn.c_proj", "transformer.h.0.mlp.c_proj"],
-            ["transformer.h.0.mlp.c_proj"],
-        ),
-        (
-            ("1", "glu", "gate"),
-            ["model.layers.1.mlp.gate_proj", "model.layers.1.mlp.up_proj"],
-            ["model.layers.1.mlp.gate_proj"],
-        ),
-        (
-            ("1", "attn", "q"),
-            ["model.layers.1.self_attn.q_proj", "model.layers.10.self_attn.q_proj"],
-            ["model.layers.1.self_attn.q_proj"],
-        ),
-        (("2", "mlp", "up"), ["h.0.mlp.c_fc", "h.1.mlp.c_fc"], []),
-    ],
-)
-def test_short_names_of_common_architectures(
-    short: tuple[str, str, str], paths: list[str], expected: list[str]
-) -> None:
-    layer, block, role = short
-    name = ShortSubcomponentId(layer=int(layer), block=block, role=role, index=0)
-
-    assert modules_for_short_name(name, paths) == expected
-
-
-def test_every_canonical_role_has_leaf_names() -> None:
-    for block, roles in CANONICAL_ROLES.items():
-        for role in roles:
-            name = ShortSubcomponentId(layer=0, block=block, role=role, index=0)
-            assert isinstance(modules_for_short_name(name, []), list)
 
 
 @pytest.mark.parametrize(

@@ -32,17 +32,17 @@ from paramlens.analysis.export.onnx_file import (
 )
 from paramlens.analysis.export.sidecar import read_sidecar, sidecar_path
 from paramlens.analysis.intervene import InterventionSpec, intervene, onnx_engine, torch_engine
-from paramlens.analysis.loaded_run import LoadedRun, load_run
 from paramlens.cli import main
 from paramlens.config import load_config
+from paramlens.core.loaded_run import LoadedRun, load_run
 from paramlens.decomp.ci_functions import causal_importance
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
+from paramlens.devices import single_thread
 from paramlens.runs.layout import RunPaths
 from paramlens.runs.manifest import read_manifest
 from paramlens.targets.hf import load_hf_model, save_tiny_gpt2
 from paramlens.train.run import RunOptions, create_run, execute_run
-from paramlens.train.threads import single_thread
 from train.conftest import SPD_SMALL, VPD_SMALL, write_config
 
 REPO = Path(__file__).resolve().parents[3]

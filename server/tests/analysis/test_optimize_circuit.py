@@ -14,19 +14,19 @@ from paramlens.analysis.circuit import FeatureCircuitResult, find_circuit, find_
 from paramlens.analysis.circuit.faithfulness import adversarial_output, ci_masked_output
 from paramlens.analysis.circuit.run_feature_circuit import FeatureCircuitRecord
 from paramlens.analysis.circuit.target import CircuitTarget, FeatureTarget, resolve_target
-from paramlens.analysis.loaded_run import LoadedRun, load_run
-from paramlens.cli import main
-from paramlens.commands.optimize_circuit import SETTING_FLAGS
-from paramlens.decomp.ci_functions import causal_importance
-from paramlens.graphs.graph_file import (
+from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     ComponentNode,
     EmbedNode,
     OutputNode,
     read_graph,
 )
-from paramlens.graphs.settings import CircuitSettings
-from paramlens.train.threads import single_thread
+from paramlens.analysis.graphs.settings import CircuitSettings
+from paramlens.cli import main
+from paramlens.commands.optimize_circuit import SETTING_FLAGS
+from paramlens.core.loaded_run import LoadedRun, load_run
+from paramlens.decomp.ci_functions import causal_importance
+from paramlens.devices import single_thread
 
 # The target model puts p ≈ 0.94 on "," here.
 PROMPT = "And the LORD spake unto Moses, saying"

@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -8,19 +7,7 @@ from pydantic import BaseModel
 
 from paramlens.config import DecompositionConfig
 from paramlens.config.json_schema import SCHEMA_DIALECT, config_schema
-from paramlens.config.schema import main, repository_root, stale_files
-
-
-def test_generated_files_are_up_to_date() -> None:
-    stale = stale_files(repository_root())
-    assert not stale, f"stale: {stale}; run: python -m paramlens.config.schema --write"
-
-
-def test_check_command_fails_on_a_stale_file(tmp_path: Path) -> None:
-    assert main(["--write", "--root", str(tmp_path)]) == 0
-    assert main(["--check", "--root", str(tmp_path)]) == 0
-    (tmp_path / "protocol" / "config.schema.json").write_text("{}\n", encoding="utf-8")
-    assert main(["--check", "--root", str(tmp_path)]) == 1
+from paramlens.generated_files import repository_root
 
 
 def test_schema_header() -> None:

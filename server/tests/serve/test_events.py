@@ -1,13 +1,18 @@
 """The event stream: a client that reconnects with Last-Event-ID misses nothing and sees
 nothing twice."""
 
+import json
 from pathlib import Path
 
 import httpx
+from pydantic import TypeAdapter
 
+from paramlens.serve.events import EVENTS_FILE, RunEvent
 from server_process import ServerProcess
 
 from .runs_api import auth, create_run, metrics_from, read_events, request, run_config
+
+RUN_EVENTS = TypeAdapter(list[RunEvent])
 
 
 def test_reconnecting_with_last_event_id_continues_without_gaps_or_repeats(
@@ -28,6 +33,15 @@ def test_reconnecting_with_last_event_id_continues_without_gaps_or_repeats(
     # After the last event of a finished run the stream has nothing more and ends.
     assert read_events(runs_server, run_id, last_event_id=replay[-1].id) == []
     assert request(runs_server, "GET", f"/runs/{run_id}").json()["last_event_id"] == len(replay)
+    # Every line of the log is what the OpenAPI document (and so the editor's types) describes.
+    stored = RUN_EVENTS.validate_python(
+        [
+            json.loads(line)
+            for line in (runs_server_root / run_id / EVENTS_FILE).read_text().splitlines()
+        ]
+    )
+    assert [(event.id, event.event) for event in stored] == [(e.id, e.event) for e in replay]
+    assert {event.event for event in stored} == {"job", "state", "metrics", "log"}
 
 
 def test_a_malformed_last_event_id_is_refused(runs_server: ServerProcess) -> None:

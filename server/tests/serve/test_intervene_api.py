@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from paramlens.analysis.intervene import InterventionSpec, intervene
-from paramlens.analysis.loaded_run import load_run, weights_file
 from paramlens.config import load_config
+from paramlens.core.loaded_run import load_run, weights_file
 from paramlens.runs.layout import RunPaths
 from paramlens.serve.loaded_runs import LoadedRunCache
 from paramlens.train.run import create_run

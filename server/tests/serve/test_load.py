@@ -15,7 +15,7 @@ import pytest
 from paramlens.analysis.harvest.cards import read_card
 from paramlens.analysis.harvest.schema import DATABASE_FILE
 from paramlens.cli import main
-from paramlens.train.threads import single_thread
+from paramlens.devices import single_thread
 from server_process import ServerProcess, start_server, stop_server
 
 from .runs_api import auth, read_events, request

@@ -22,10 +22,10 @@ from paramlens.analysis.export.engines import Engine, EngineName, OnnxEngine, To
 from paramlens.analysis.export.feeds import Feeds, sequence_limit
 from paramlens.analysis.export.masked_forward import MaskedForward, ModuleSlice, module_slices
 from paramlens.analysis.export.sidecar import MODEL_FILE, read_sidecar
+from paramlens.analysis.graphs.run_graphs import n_features
 from paramlens.analysis.intervene_ids import MaskSelection, resolve_ids
 from paramlens.analysis.intervene_input import describe_features, feature_vector
-from paramlens.analysis.loaded_run import LoadedRun
-from paramlens.graphs.run_graphs import n_features
+from paramlens.core.loaded_run import LoadedRun
 
 
 class InterventionSpec(BaseModel):

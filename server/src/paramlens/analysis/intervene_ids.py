@@ -14,35 +14,11 @@ from dataclasses import dataclass
 from paramlens.analysis.export.masked_forward import ModuleSlice
 from paramlens.ids import (
     ComponentNodeId,
-    ShortSubcomponentId,
+    modules_for_short_name,
     parse_node_id,
     parse_short_subcomponent_id,
     parse_subcomponent_id,
 )
-
-_ATTENTION_BLOCKS = frozenset({"attn", "self_attn", "attention", "self_attention"})
-_MLP_BLOCKS = frozenset({"mlp", "feed_forward", "ffn"})
-_BLOCK_NAMES = {
-    "attn": _ATTENTION_BLOCKS,
-    "attn_fused": _ATTENTION_BLOCKS,
-    "mlp": _MLP_BLOCKS,
-    "glu": _MLP_BLOCKS,
-}
-# Leaf module names per (block, role): Llama-style, GPT-2 (whose c_proj is the attention output
-# in `attn` and the down projection in `mlp`), GPT-NeoX/Pythia, OPT and GPT-J.
-_LEAF_NAMES: dict[tuple[str, str], frozenset[str]] = {
-    ("attn", "q"): frozenset({"q_proj", "query"}),
-    ("attn", "k"): frozenset({"k_proj", "key"}),
-    ("attn", "v"): frozenset({"v_proj", "value"}),
-    ("attn", "o"): frozenset({"o_proj", "out_proj", "c_proj", "dense"}),
-    ("attn_fused", "qkv"): frozenset({"c_attn", "qkv_proj", "query_key_value"}),
-    ("attn_fused", "o"): frozenset({"c_proj", "out_proj", "o_proj", "dense"}),
-    ("mlp", "up"): frozenset({"c_fc", "up_proj", "fc1", "fc_in", "dense_h_to_4h"}),
-    ("mlp", "down"): frozenset({"c_proj", "down_proj", "fc2", "fc_out", "dense_4h_to_h"}),
-    ("glu", "up"): frozenset({"up_proj"}),
-    ("glu", "gate"): frozenset({"gate_proj"}),
-    ("glu", "down"): frozenset({"down_proj"}),
-}
 
 _PSEUDO_NODE = (
     "{text}: pseudo-nodes (embed, output) have no mask; only subcomponents can be kept or ablated"
@@ -62,21 +38,6 @@ def resolve_ids(
 
     n_positions: the prompt's length; None for a toy model's input, which has no positions."""
     return [_resolve(text, modules, n_positions) for text in texts]
-
-
-def modules_for_short_name(short: ShortSubcomponentId, paths: Sequence[str]) -> list[str]:
-    """The paths among `paths` that the short name's layer, block and role describe."""
-    blocks = _BLOCK_NAMES[short.block]
-    leaves = _LEAF_NAMES[(short.block, short.role)]
-    found = []
-    for path in paths:
-        parts = path.split(".")
-        layer_at = next((i for i, part in enumerate(parts) if part.isdigit()), None)
-        if layer_at is None or int(parts[layer_at]) != short.layer:
-            continue
-        if parts[-1] in leaves and any(part in blocks for part in parts[layer_at + 1 : -1]):
-            found.append(path)
-    return found
 
 
 def _resolve(text: str, modules: Sequence[ModuleSlice], n_positions: int | None) -> MaskSelection:

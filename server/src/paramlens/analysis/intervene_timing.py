@@ -8,7 +8,7 @@ from tokenizers import Tokenizer
 
 from paramlens.analysis.export.engines import Engine
 from paramlens.analysis.intervene import InterventionSpec, intervene
-from paramlens.analysis.loaded_run import LoadedRun
+from paramlens.core.loaded_run import LoadedRun
 
 
 def prompt_of_length(tokenizer: Tokenizer, text: str, n_tokens: int) -> str:

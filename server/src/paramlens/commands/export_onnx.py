@@ -37,7 +37,7 @@ def _export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from paramlens.analysis.export.onnx_file import DEFAULT_OPSET, export_onnx
-    from paramlens.analysis.loaded_run import load_run
+    from paramlens.core.loaded_run import load_run
 
     with tqdm(total=len(_STAGES), desc="load", unit="stage", file=sys.stderr) as bar:
 

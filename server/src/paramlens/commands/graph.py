@@ -17,9 +17,9 @@ from paramlens.commands.types import Subparsers
 _TOP_OUTPUTS = 10  # output nodes listed in a --json summary
 
 if TYPE_CHECKING:  # imported where used: they load torch, which starting the CLI need not
-    from paramlens.analysis.loaded_run import LoadedRun
-    from paramlens.graphs.graph_file import AttributionGraph
-    from paramlens.graphs.run_graphs import GraphRequest
+    from paramlens.analysis.graphs.graph_file import AttributionGraph
+    from paramlens.analysis.graphs.run_graphs import GraphRequest
+    from paramlens.core.loaded_run import LoadedRun
 
 
 def register(subparsers: Subparsers) -> None:
@@ -79,11 +79,11 @@ def register(subparsers: Subparsers) -> None:
 def _graph(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from paramlens.analysis.loaded_run import load_run
-    from paramlens.graphs.graph_file import graph_path
-    from paramlens.graphs.interop import to_circuit_tracer
-    from paramlens.graphs.run_graphs import build_run_graph, write_run_graph
-    from paramlens.graphs.settings import GraphSettings
+    from paramlens.analysis.graphs.graph_file import graph_path
+    from paramlens.analysis.graphs.interop import to_circuit_tracer
+    from paramlens.analysis.graphs.run_graphs import build_run_graph, write_run_graph
+    from paramlens.analysis.graphs.settings import GraphSettings
+    from paramlens.core.loaded_run import load_run
     from paramlens.runs.atomic import atomic_write_json
 
     overrides = {
@@ -115,7 +115,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _requests(args: argparse.Namespace, run: "LoadedRun") -> "list[GraphRequest]":
     """The graphs the arguments ask for: one prompt or input, else the config's prompts."""
-    from paramlens.graphs.run_graphs import GraphRequest, config_prompts
+    from paramlens.analysis.graphs.run_graphs import GraphRequest, config_prompts
 
     features = args.features or args.input
     if run.tokenizer is None:
@@ -147,7 +147,7 @@ def _requests(args: argparse.Namespace, run: "LoadedRun") -> "list[GraphRequest]
 
 def _summary(graph: "AttributionGraph", path: Path) -> dict[str, Any]:
     """Path, id, node and edge counts, and the most likely output tokens of a written graph."""
-    from paramlens.graphs.graph_file import ComponentNode, OutputNode
+    from paramlens.analysis.graphs.graph_file import ComponentNode, OutputNode
 
     outputs = sorted(
         (node for node in graph.nodes if isinstance(node, OutputNode)),

@@ -29,8 +29,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from paramlens.graphs.graph_file import graph_path, write_graph
-    from paramlens.graphs.interop import from_circuit_tracer
+    from paramlens.analysis.graphs.graph_file import graph_path, write_graph
+    from paramlens.analysis.graphs.interop import from_circuit_tracer
     from paramlens.runs.manifest import read_manifest
 
     try:

@@ -76,7 +76,7 @@ def register(subparsers: Subparsers) -> None:
 def _harvest(args: argparse.Namespace) -> int:
     # Imported here so that `--help` and argument errors do not wait for torch.
     from paramlens.analysis.harvest import HarvestOptions, harvest_run
-    from paramlens.train.setup import resolve_device
+    from paramlens.devices import resolve_device
 
     if args.device is not None:
         try:

@@ -65,7 +65,7 @@ def _intervene(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from paramlens.analysis.intervene import InterventionSpec, engine_for, intervene
-    from paramlens.analysis.loaded_run import load_run
+    from paramlens.core.loaded_run import load_run
 
     def ids(values: list[str] | None) -> list[str] | None:
         return None if values is None else [i for value in values for i in value.split(",") if i]

@@ -34,8 +34,8 @@ def _modules(args: argparse.Namespace) -> int:
             print(problem.format(str(path)), file=sys.stderr)
         return 1
     # Imported here: building a target imports torch, which the error path above never needs.
+    from paramlens.core.target_spec import target_spec
     from paramlens.targets.module_listing import listing_for
-    from paramlens.train.target_spec import target_spec
 
     config = loaded.config
     try:

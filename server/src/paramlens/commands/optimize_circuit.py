@@ -101,7 +101,7 @@ def _optimize(args: argparse.Namespace) -> int:
         optimize_circuit,
         optimize_feature_circuit,
     )
-    from paramlens.graphs.settings import CircuitSettings
+    from paramlens.analysis.graphs.settings import CircuitSettings
 
     given = {field: getattr(args, field) for field, _, _, _ in SETTING_FLAGS.values()}
     given["ci_threshold"] = args.ci_threshold

@@ -121,7 +121,7 @@ def _serve(args: argparse.Namespace) -> int:
         return error.exit_code
     # Imported only now because the app imports torch, which takes seconds; a refusal above
     # and every other command stay fast.
-    from paramlens.serve.run import run_server
+    from paramlens.serve.server import run_server
 
     return run_server(
         sock,

@@ -10,7 +10,7 @@ _INTRO = """\
 # Configuration reference
 
 <!-- Generated from paramlens.config.DecompositionConfig by
-     `python -m paramlens.config.schema --write`; edit the model, not this file. -->
+     `python -m paramlens.contracts --write`; edit the model, not this file. -->
 
 A decomposition is configured by a YAML file named `*.decomp.yaml` (or `.decomp.yml`).
 The editor validates it against `protocol/config.schema.json`, and `paramlens validate

@@ -57,3 +57,9 @@ def masked_recon_loss(
     ComponentModel.forward: path -> (..., C), Δ masks path -> (...), routing path -> bool (...)."""
     pred = model(batch, masks=masks, delta_masks=delta_masks, routing=routing).output
     return output_loss(pred, target_output)
+
+
+def next_token_ce(logits: Tensor, ids: Tensor) -> Tensor:
+    """Mean cross-entropy of logits [B, T, V] predicting ids [B, T] one position ahead."""
+    V = logits.shape[-1]
+    return F.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1))

@@ -15,8 +15,8 @@ either about 1 or 0.
 import torch
 from torch import Tensor
 
+from paramlens.core.decomposition import Decomposition
 from paramlens.decomp.ci_functions import causal_importance
-from paramlens.train.setup import Decomposition
 
 PROBE_VALUE = 0.75  # inside the value range of every toy task, and on the ReLU's live side
 

@@ -19,8 +19,11 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from paramlens.core import seeds
+from paramlens.core.decomposition import Decomposition
 from paramlens.data import SparseFeatureTask
 from paramlens.decomp.ci_functions import causal_importance
+from paramlens.decomp.output_losses import next_token_ce
 from paramlens.decomp.pgd import fresh_pgd_eval
 from paramlens.evaluate.feature_probe import (
     dedicated_features,
@@ -29,9 +32,6 @@ from paramlens.evaluate.feature_probe import (
 )
 from paramlens.evaluate.ground_truth import match_mechanisms
 from paramlens.evaluate.mask_kinds import MASK_KINDS, eval_masks
-from paramlens.targets.train_lm import next_token_ce
-from paramlens.train import seeds
-from paramlens.train.setup import Decomposition
 
 ALIVE_MEAN_CI = 1e-6
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paramlens.analysis.loaded_run import load_run
+from paramlens.core.loaded_run import load_run
 from paramlens.evaluate.metrics import evaluate
 
 

@@ -5,8 +5,29 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from pydantic import ConfigDict
+from typing_extensions import Required, TypedDict
+
 from paramlens.runs.atomic import json_safe
 from paramlens.runs.jsonl import drop_torn_tail
+
+
+class MetricsLine(TypedDict, total=False):
+    """One line of metrics.jsonl (docs/formats.md): every line has `step`; a logged step adds
+    the training values, an evaluated step adds `eval` (evaluate.metrics names its keys).
+    A non-finite value is written as null."""
+
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+
+    step: Required[int]
+    lr: float  # the learning rate this step used
+    p: float  # the importance-minimality exponent this step used
+    loss: dict[str, float | None]  # each loss term, unweighted, and `total`, weighted
+    l0: dict[str, float | None]  # per module: mean over positions of #(CI > ci_alive_threshold)
+    l0_total: float | None
+    it_per_s: float  # steps per second since the previous logged line
+    elapsed_s: float  # seconds of training so far, evaluations and checkpoints excluded
+    eval: dict[str, Any]
 
 
 def read_metrics(path: Path) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from paramlens.serve.auth import TokenGate, bearer_token_guard
 from paramlens.serve.errors import install_error_handlers
 from paramlens.serve.jobs.settings import JobSettings
 from paramlens.serve.request_limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
+from paramlens.serve.run_files import add_run_file_schemas
 
 
 def create_app(
@@ -56,6 +57,16 @@ def create_app(
     app.include_router(graphs_routes.router)
     app.include_router(intervene_routes.router)
     app.include_router(runs_routes.router)
+
+    # The document FastAPI derives from the routes, with the run directory's files beside them.
+    routes_document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = routes_document()
+        add_run_file_schemas(document)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_document() -> dict[str, Any]:

@@ -8,6 +8,7 @@ objects when the config is invalid.
 from fastapi import APIRouter, HTTPException
 
 from paramlens.config import ConfigValidationError
+from paramlens.core.target_spec import target_spec
 from paramlens.serve.config_request import load_request, problems, require_valid
 from paramlens.serve.models import (
     ConfigRequest,
@@ -15,7 +16,6 @@ from paramlens.serve.models import (
     ValidateResponse,
 )
 from paramlens.targets.module_listing import ModuleListing, listing_for
-from paramlens.train.target_spec import target_spec
 
 router = APIRouter(tags=["configs"])
 

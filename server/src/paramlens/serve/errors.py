@@ -9,9 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from paramlens.serve.jobs.manager import JobConflict
 from paramlens.serve.models import ConfigProblem, ErrorResponse
 from paramlens.serve.run_paths import UnknownRun
+
+
+class JobConflict(Exception):
+    """The request does not fit the run's state (HTTP 409)."""
+
 
 logger = logging.getLogger(__name__)
 

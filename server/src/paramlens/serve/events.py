@@ -10,17 +10,103 @@ import asyncio
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, Field
 
 from paramlens.runs.atomic import json_safe
 from paramlens.runs.jsonl import drop_torn_tail
-from paramlens.runs.manifest import utc_now
+from paramlens.runs.manifest import Status, utc_now
+from paramlens.runs.metrics_log import MetricsLine
 
 EVENTS_FILE = "events.jsonl"
 
-# state: run.json's status changed; metrics: a new metrics.jsonl line; log: a line the job
-# printed; job: a job was queued, started or ended.
 EventType = Literal["state", "metrics", "log", "job"]
+
+
+# What each kind of event carries (`data`). These models are the one description of the
+# stream: the server writes events through them, and the editor's types are generated from
+# them (protocol/serverApi.generated.ts, via the OpenAPI document).
+
+
+class StateEvent(BaseModel):
+    """`state`: run.json's status changed."""
+
+    event: ClassVar[EventType] = "state"
+    status: Status
+    step: int
+    total_steps: int
+    error: str | None = Field(description="Why the run stopped, failed or was interrupted.")
+
+
+class MetricsEvent(BaseModel):
+    """`metrics`: a new line of metrics.jsonl, with the run's progress."""
+
+    event: ClassVar[EventType] = "metrics"
+    step: int
+    total_steps: int
+    eta_s: float | None = Field(description="Seconds to the last step at the current speed.")
+    metrics: MetricsLine
+
+
+class LogEvent(BaseModel):
+    """`log`: a line a job's worker printed."""
+
+    event: ClassVar[EventType] = "log"
+    line: str
+    job: int = Field(description="The ID of the job's `queued` event.")
+
+
+class JobEvent(BaseModel):
+    """`job`: a job was queued (its ID is this event's), started or ended."""
+
+    event: ClassVar[EventType] = "job"
+    kind: str = Field(description="decompose, harvest, graph, optimize-circuit or export-onnx.")
+    state: Literal["queued", "started", "ended"]
+    job: int | None = Field(default=None, description="The job's ID; absent when queued.")
+    device: str | None = Field(default=None, description="queued: the device queue it waits in.")
+    params: dict[str, Any] | None = Field(default=None, description="queued: its parameters.")
+    pid: int | None = Field(default=None, description="started: the worker's process ID.")
+    exit_code: int | None = Field(
+        default=None, description="ended: the worker's exit status (negative: a signal)."
+    )
+    exit: str | None = Field(default=None, description="ended: the exit status in words.")
+    cancelled: bool | None = Field(default=None, description="ended: it was cancelled.")
+
+
+EventData = StateEvent | MetricsEvent | LogEvent | JobEvent
+
+
+class _Stored(BaseModel):
+    id: int = Field(description="Line number in events.jsonl, from 1; the SSE event ID.")
+    time: str
+
+
+class StoredStateEvent(_Stored):
+    event: Literal["state"]
+    data: StateEvent
+
+
+class StoredMetricsEvent(_Stored):
+    event: Literal["metrics"]
+    data: MetricsEvent
+
+
+class StoredLogEvent(_Stored):
+    event: Literal["log"]
+    data: LogEvent
+
+
+class StoredJobEvent(_Stored):
+    event: Literal["job"]
+    data: JobEvent
+
+
+# One line of events.jsonl; over SSE, `id`, `event` and `data` are the message's fields.
+RunEvent = Annotated[
+    StoredStateEvent | StoredMetricsEvent | StoredLogEvent | StoredJobEvent,
+    Field(discriminator="event"),
+]
 
 
 @dataclass(frozen=True)
@@ -53,8 +139,11 @@ class EventLog:
             self.last[event.event] = event.data
         self._changed = asyncio.Event()
 
-    def append(self, event: EventType, data: dict[str, Any]) -> Event:
-        record = Event(self.count + 1, utc_now(), event, json_safe(data))
+    def append(self, data: EventData) -> Event:
+        event = data.event
+        # Fields a job event leaves unset are absent, not null.
+        fields = data.model_dump(mode="json", exclude_unset=isinstance(data, JobEvent))
+        record = Event(self.count + 1, utc_now(), event, json_safe(fields))
         line = json.dumps(
             {"id": record.id, "time": record.time, "event": event, "data": record.data},
             allow_nan=False,

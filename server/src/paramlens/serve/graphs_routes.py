@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import FileResponse
 
-from paramlens.graphs.graph_file import GRAPH_SUFFIX, GRAPHS_DIR, graph_path
+from paramlens.analysis.graphs.graph_file import GRAPH_SUFFIX, GRAPHS_DIR, graph_path
+from paramlens.ids import GRAPH_ID_PATTERN
 from paramlens.serve.models import ErrorResponse, GraphsResponse, GraphSummary
 from paramlens.serve.run_params import RunId, run_dir
 
@@ -36,9 +37,7 @@ def list_graphs(request: Request, run_id: RunId) -> GraphsResponse:
 def get_graph(
     request: Request,
     run_id: RunId,
-    graph_id: Annotated[
-        str, Path(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$", description="The graph's ID.")
-    ],
+    graph_id: Annotated[str, Path(pattern=GRAPH_ID_PATTERN, description="The graph's ID.")],
 ) -> FileResponse:
     path = graph_path(run_dir(request, run_id), graph_id)
     if not path.is_file():

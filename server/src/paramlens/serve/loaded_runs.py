@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paramlens.analysis.loaded_run import LoadedRun, load_run, weights_file
+from paramlens.core.loaded_run import LoadedRun, load_run, weights_file
 from paramlens.runs.layout import RunPaths
 
 DEFAULT_CAPACITY = 3

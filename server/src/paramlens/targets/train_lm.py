@@ -5,11 +5,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 from tqdm import tqdm
 
 from paramlens.data.text import TextSplits, WindowBatches
+from paramlens.decomp.output_losses import next_token_ce
 
 TRAIN_STREAM = 0
 SAMPLE_STREAM = 1  # the training windows the final train loss is measured on
@@ -33,12 +33,6 @@ class LMLosses:
 
     train_ce: float
     eval_ce: float | None  # None when the data has no eval split
-
-
-def next_token_ce(logits: Tensor, ids: Tensor) -> Tensor:
-    """Mean cross-entropy of logits [B, T, V] predicting ids [B, T] one position ahead."""
-    V = logits.shape[-1]
-    return F.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1))
 
 
 def train_lm(

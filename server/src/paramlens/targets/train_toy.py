@@ -10,7 +10,7 @@ from torch import Tensor
 from tqdm import tqdm
 
 from paramlens.data.sparse_features import SparseFeatureTask
-from paramlens.train.threads import single_thread
+from paramlens.devices import single_thread
 
 TRAIN_STREAM = 0
 EVAL_STREAM = 1  # batches for the final loss, never seen in training

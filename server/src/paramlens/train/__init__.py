@@ -1,8 +1,6 @@
 """The decomposition engine: a config becomes a trained decomposition in a run directory.
+(What it trains, `Decomposition`, with its batches and seeds, is built in `paramlens.core`.)
 
-setup       target + components + CI function + data for a config (`Decomposition`)
-batches     training and evaluation batches, a pure function of the step
-seeds       the independent random streams one seed drives
 state       optimiser, adversary and RNG state; checkpoints
 warmup      faithfulness warmup before the main loop
 step        one optimisation step (spec §6)
@@ -11,6 +9,5 @@ recorder    the run directory as the loop's output
 stop        stopping between steps on SIGTERM / Ctrl-C
 run         a run's life: create, execute, resume; status in run.json
 
-Modules are imported directly (`from paramlens.train.run import create_run`): evaluation
-needs `setup` without the loop, which itself evaluates.
+Modules are imported directly (`from paramlens.train.run import create_run`).
 """

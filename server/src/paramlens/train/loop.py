@@ -15,8 +15,8 @@ from typing import Any, Protocol
 import torch
 from tqdm import tqdm
 
+from paramlens.core.decomposition import Decomposition
 from paramlens.evaluate import evaluate
-from paramlens.train.setup import Decomposition
 from paramlens.train.state import TrainState
 from paramlens.train.step import StepResult, train_step
 from paramlens.train.stop import StopFlag

@@ -5,10 +5,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from paramlens.core.decomposition import Decomposition
 from paramlens.runs.layout import RunPaths
 from paramlens.runs.manifest import Manifest, write_manifest
 from paramlens.runs.metrics_log import MetricsLog
-from paramlens.train.setup import Decomposition
 from paramlens.train.state import TrainState, save_checkpoint
 
 MetricsCallback = Callable[[dict[str, Any]], None]

@@ -13,6 +13,9 @@ import torch
 
 from paramlens import __version__
 from paramlens.config import DecompositionConfig, LoadedConfig
+from paramlens.config.overrides import with_overrides
+from paramlens.core.decomposition import Decomposition, build_decomposition
+from paramlens.devices import resolve_device, threads_for
 from paramlens.runs.atomic import atomic_write_bytes
 from paramlens.runs.components_file import save_components
 from paramlens.runs.layout import RunPaths, default_run_dir
@@ -29,10 +32,8 @@ from paramlens.runs.run_lock import run_lock
 from paramlens.targets.module_listing import write_module_listing
 from paramlens.train.loop import LoopOptions, train_loop
 from paramlens.train.recorder import MetricsCallback, RunRecorder
-from paramlens.train.setup import Decomposition, build_decomposition, resolve_device
 from paramlens.train.state import TrainState, load_checkpoint, make_train_state
 from paramlens.train.stop import StopFlag, stop_on_signals
-from paramlens.train.threads import threads_for
 from paramlens.train.warmup import faithfulness_warmup
 
 
@@ -46,24 +47,6 @@ class RunOptions:
 
 class RunNotResumable(Exception):
     """The run's status does not allow (re)starting it."""
-
-
-def with_overrides(
-    config: DecompositionConfig, steps: int | None = None, device: str | None = None
-) -> DecompositionConfig:
-    """`config` with `training.steps` and `training.device` replaced where given (CLI flags)."""
-    changes: dict[str, object] = {}
-    if steps is not None:
-        if steps < 1:
-            raise ValueError(f"steps must be positive, got {steps}")
-        changes["steps"] = steps
-    if device is not None:
-        changes["device"] = device
-    training = config.training.model_copy(update=changes)
-    # Re-validated so that an override gets the same checks as the file's own value.
-    return DecompositionConfig.model_validate(
-        config.model_copy(update={"training": training}).model_dump(mode="json", by_alias=True)
-    )
 
 
 def create_run(

@@ -11,12 +11,12 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from paramlens.core import seeds
+from paramlens.core.decomposition import Decomposition
 from paramlens.decomp.pgd import PersistentPGD, PersistentPGDConfig
 from paramlens.runs.components_file import component_tensors, restore_weights
 from paramlens.runs.manifest import FORMAT_VERSION
 from paramlens.runs.tensor_files import load_tensors, save_tensors, scalar, take, with_prefix
-from paramlens.train import seeds
-from paramlens.train.setup import Decomposition
 
 
 @dataclass

@@ -6,6 +6,7 @@ import torch
 from torch import Tensor
 
 from paramlens.config.sections.losses import Losses
+from paramlens.core.decomposition import Decomposition
 from paramlens.decomp.ci_functions import CausalImportance, causal_importance
 from paramlens.decomp.losses import (
     faithfulness_loss,
@@ -19,7 +20,6 @@ from paramlens.decomp.output_losses import OutputLoss, for_target, masked_recon_
 from paramlens.decomp.pgd import PersistentPGD
 from paramlens.decomp.schedules import lr_schedule, p_schedule
 from paramlens.train.phases import PhaseTimer, phase
-from paramlens.train.setup import Decomposition
 from paramlens.train.state import TrainState
 
 

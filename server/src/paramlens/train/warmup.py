@@ -3,8 +3,8 @@
 import torch
 from torch import Tensor
 
+from paramlens.core.decomposition import Decomposition
 from paramlens.decomp.losses import faithfulness_loss
-from paramlens.train.setup import Decomposition
 
 
 def faithfulness_warmup(d: Decomposition) -> Tensor | None:

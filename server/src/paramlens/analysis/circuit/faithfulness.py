@@ -21,10 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from torch import Tensor
 
 from paramlens.analysis.circuit.target import Behaviour, CircuitTarget, FeatureTarget
+from paramlens.analysis.graphs.graph_file import CircuitProbabilities
+from paramlens.analysis.graphs.settings import CircuitSettings
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.decomp.masks import masks_from_sources, stochastic_masks
-from paramlens.graphs.graph_file import CircuitProbabilities
-from paramlens.graphs.settings import CircuitSettings
 
 
 class CircuitOutputValues(BaseModel):

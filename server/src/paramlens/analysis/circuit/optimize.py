@@ -23,12 +23,12 @@ from tqdm import tqdm
 from paramlens.analysis.circuit.circuit_ci import CircuitCI
 from paramlens.analysis.circuit.faithfulness import adversarial_sources, masked_output
 from paramlens.analysis.circuit.target import Behaviour
+from paramlens.analysis.graphs.settings import CircuitSettings
 from paramlens.decomp.ci_functions import CausalImportance, causal_importance
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.decomp.losses import importance_minimality_loss
 from paramlens.decomp.masks import masks_from_sources, stochastic_masks
 from paramlens.decomp.schedules import lr_schedule
-from paramlens.graphs.settings import CircuitSettings
 
 Objective = Literal["faithful", "ci_only"]
 

@@ -10,15 +10,20 @@ from tokenizers import Tokenizer
 from paramlens.analysis.circuit.faithfulness import judge
 from paramlens.analysis.circuit.optimize import optimize_circuits
 from paramlens.analysis.circuit.target import resolve_target
-from paramlens.analysis.loaded_run import load_run
+from paramlens.analysis.graphs.build import graph_from_raw, slug, token_decoder
+from paramlens.analysis.graphs.compute import compute_attribution_graph
+from paramlens.analysis.graphs.graph_file import (
+    AttributionGraph,
+    CircuitRecord,
+    graph_path,
+    write_graph,
+)
+from paramlens.analysis.graphs.prune import keep_all
+from paramlens.analysis.graphs.settings import CircuitSettings, GraphSettings
+from paramlens.core.loaded_run import load_run
 from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.build import graph_from_raw, slug, token_decoder
-from paramlens.graphs.compute import compute_attribution_graph
-from paramlens.graphs.graph_file import AttributionGraph, CircuitRecord, graph_path, write_graph
-from paramlens.graphs.prune import keep_all
-from paramlens.graphs.settings import CircuitSettings, GraphSettings
-from paramlens.train.threads import single_thread
+from paramlens.devices import single_thread
 
 
 class CircuitResult(BaseModel):

@@ -11,17 +11,17 @@ from pydantic import BaseModel, ConfigDict
 from paramlens.analysis.circuit.faithfulness import CircuitOutputValues, judge_outputs
 from paramlens.analysis.circuit.optimize import optimize_circuits
 from paramlens.analysis.circuit.target import FeatureTarget
+from paramlens.analysis.graphs.build import graph_from_raw
+from paramlens.analysis.graphs.features import compute_feature_graph
+from paramlens.analysis.graphs.graph_file import AttributionGraph, graph_path, write_graph
+from paramlens.analysis.graphs.prune import keep_all
+from paramlens.analysis.graphs.run_graphs import n_features
+from paramlens.analysis.graphs.settings import CircuitSettings, GraphSettings
 from paramlens.analysis.intervene_input import describe_features, feature_vector
-from paramlens.analysis.loaded_run import load_run
+from paramlens.core.loaded_run import load_run
 from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.build import graph_from_raw
-from paramlens.graphs.features import compute_feature_graph
-from paramlens.graphs.graph_file import AttributionGraph, graph_path, write_graph
-from paramlens.graphs.prune import keep_all
-from paramlens.graphs.run_graphs import n_features
-from paramlens.graphs.settings import CircuitSettings, GraphSettings
-from paramlens.train.threads import single_thread
+from paramlens.devices import single_thread
 
 
 class FeatureCircuitRecord(BaseModel):

@@ -8,7 +8,7 @@ import torch
 from tokenizers import Tokenizer
 from torch import Tensor
 
-from paramlens.graphs.build import token_decoder, tokenize
+from paramlens.analysis.graphs.build import token_decoder, tokenize
 
 
 class Behaviour(Protocol):

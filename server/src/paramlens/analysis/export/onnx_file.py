@@ -28,7 +28,7 @@ from paramlens.analysis.export.sidecar import (
     SidecarModule,
     write_sidecar,
 )
-from paramlens.analysis.loaded_run import LoadedRun
+from paramlens.core.loaded_run import LoadedRun
 from paramlens.runs.atomic import atomic_write_bytes
 from paramlens.runs.manifest import read_manifest, write_manifest
 

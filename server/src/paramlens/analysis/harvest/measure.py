@@ -7,8 +7,8 @@ import torch
 from torch import Tensor
 
 from paramlens.analysis.harvest.options import InputKind
+from paramlens.core.decomposition import Decomposition
 from paramlens.decomp.sigmoids import lower_leaky
-from paramlens.train.setup import Decomposition
 
 N_PREDICTIONS = 10  # next tokens per position whose probability counts for the output PMI
 

@@ -28,7 +28,7 @@ from paramlens.analysis.harvest.stream import (
     training_sequences,
 )
 from paramlens.analysis.harvest.windows import example_rows
-from paramlens.analysis.loaded_run import LoadedRun, load_run
+from paramlens.core.loaded_run import LoadedRun, load_run
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import torch
 from torch import Tensor
 
 from paramlens.analysis.harvest.options import InputKind
+from paramlens.core.batches import BatchSource
+from paramlens.core.decomposition import Decomposition
 from paramlens.data import SparseFeatureBatches, WindowBatches
-from paramlens.train.batches import BatchSource
-from paramlens.train.setup import Decomposition
 
 
 @dataclass(frozen=True)

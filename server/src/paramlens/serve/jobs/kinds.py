@@ -17,10 +17,11 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field
 
 from paramlens.analysis.export.sidecar import MODEL_FILE, TOKENIZER_FILE
+from paramlens.analysis.graphs.build import slug
+from paramlens.analysis.graphs.graph_file import GRAPH_SUFFIX, GRAPHS_DIR
 from paramlens.analysis.harvest.schema import DATABASE_FILE
 from paramlens.analysis.harvest.state import STATE_FILE
-from paramlens.graphs.build import slug
-from paramlens.graphs.graph_file import GRAPH_SUFFIX, GRAPHS_DIR
+from paramlens.ids import GRAPH_ID_PATTERN
 from paramlens.runs.layout import RUN_FILE
 from paramlens.runs.manifest import RESUMABLE
 from paramlens.serve.jobs.resources import Resource
@@ -56,8 +57,6 @@ class ExportOnnxParams(BaseModel):
     opset: int | None = Field(default=None, ge=18)
 
 
-# As `GET /runs/{run_id}/graphs/{graph_id}` accepts them: one file name under graphs/.
-GRAPH_ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$"
 _MAX_PROMPT_CHARS = 100_000
 
 

@@ -30,6 +30,8 @@ from paramlens.runs.manifest import (
     write_manifest,
 )
 from paramlens.runs.run_lock import is_run_locked
+from paramlens.serve.errors import JobConflict
+from paramlens.serve.events import JobEvent, LogEvent
 from paramlens.serve.jobs.kinds import DECOMPOSE, JobKind, NoParams, device_slot
 from paramlens.serve.jobs.resources import Resource, first_overlap
 from paramlens.serve.jobs.run_events import RunEvents
@@ -48,10 +50,6 @@ SHUTDOWN_GRACE_S = 10.0  # how long workers get to checkpoint when the server st
 JobState = Literal["queued", "running", "stopping"]
 
 _CANCELLED_BEFORE_START = "cancelled before it started"
-
-
-class JobConflict(Exception):
-    """The request does not fit the run's state (HTTP 409)."""
 
 
 @dataclass(eq=False)
@@ -177,7 +175,8 @@ class JobManager:
                         manifest, status="cancelled", error=_CANCELLED_BEFORE_START
                     ),
                 )
-            self._end_job(job, {"cancelled": True})
+            ended = JobEvent(kind=job.kind.name, job=job.id, state="ended", cancelled=True)
+            self._end_job(job, ended)
             return True
         if not job.cancel_requested:
             job.cancel_requested = True
@@ -237,10 +236,10 @@ class JobManager:
 
     def _enqueue(self, record: RunRecord, kind: JobKind, params: BaseModel) -> None:
         device = device_slot(record.events.manifest.device)
-        queued: dict[str, Any] = {"kind": kind.name, "state": "queued", "device": device}
+        queued = JobEvent(kind=kind.name, state="queued", device=device)
         if kind.params is not NoParams:
-            queued["params"] = params.model_dump(exclude_none=True)
-        event = record.events.log.append("job", queued)
+            queued.params = params.model_dump(exclude_none=True)
+        event = record.events.log.append(queued)
         job = Job(event.id, kind, record, device, params, kind.writes(params), utc_now())
         record.jobs.append(job)
         self.pending.append(job)
@@ -265,12 +264,12 @@ class JobManager:
 
             def log_line(line: str) -> None:
                 self.refresh(record)  # so that the line follows the events that preceded it
-                log.append("log", {"line": line, "job": job.id})
+                log.append(LogEvent(line=line, job=job.id))
 
             job.process = await WorkerProcess.start(argv, log_line)
             job.started_at = utc_now()
-            started = {"kind": job.kind.name, "job": job.id, "state": "started"}
-            log.append("job", {**started, "pid": job.process.pid})
+            pid = job.process.pid
+            log.append(JobEvent(kind=job.kind.name, job=job.id, state="started", pid=pid))
             if job.cancel_requested:
                 job.process.terminate()
             waiting = asyncio.ensure_future(job.process.wait())
@@ -279,25 +278,24 @@ class JobManager:
                 await asyncio.wait({waiting}, timeout=POLL_S)
             code = waiting.result()
         except OSError as error:
-            log.append("log", {"line": f"cannot start the worker: {error}", "job": job.id})
+            log.append(LogEvent(line=f"cannot start the worker: {error}", job=job.id))
         finally:
             if job.kind.trains:
                 self._mend_after_exit(job, code)
             self.running[job.device] -= 1
-            ended: dict[str, Any] = {"exit_code": code}
+            ended = JobEvent(kind=job.kind.name, job=job.id, state="ended", exit_code=code)
             if code is not None:
-                ended["exit"] = describe_exit(code)
+                ended.exit = describe_exit(code)
             if job.cancel_requested:
-                ended["cancelled"] = True
+                ended.cancelled = True
             self._end_job(job, ended)
             self._dispatch()
 
-    def _end_job(self, job: Job, details: dict[str, Any]) -> None:
+    def _end_job(self, job: Job, ended: JobEvent) -> None:
         record = job.run
         self.refresh(record)
         record.jobs.remove(job)
-        ended = {"kind": job.kind.name, "job": job.id, "state": "ended"}
-        record.events.log.append("job", {**ended, **details})
+        record.events.log.append(ended)
         job.finished.set()
 
     async def _kill_after_grace(self, job: Job) -> None:

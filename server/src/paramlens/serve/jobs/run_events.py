@@ -8,11 +8,11 @@ and never sends an event twice, because it compares with the events already in t
 
 import json
 from pathlib import Path
-from typing import Any
 
 from paramlens.runs.layout import RunPaths
 from paramlens.runs.manifest import Manifest, read_manifest
-from paramlens.serve.events import EVENTS_FILE, EventLog
+from paramlens.runs.metrics_log import MetricsLine
+from paramlens.serve.events import EVENTS_FILE, EventLog, MetricsEvent, StateEvent
 
 
 class RunEvents:
@@ -33,14 +33,14 @@ class RunEvents:
         self._log_new_metrics()
         state = self.log.last.get("state", {})
         if (state.get("status"), state.get("error")) != (self.manifest.status, self.manifest.error):
+            manifest = self.manifest
             self.log.append(
-                "state",
-                {
-                    "status": self.manifest.status,
-                    "step": self.manifest.step,
-                    "total_steps": self.manifest.total_steps,
-                    "error": self.manifest.error,
-                },
+                StateEvent(
+                    status=manifest.status,
+                    step=manifest.step,
+                    total_steps=manifest.total_steps,
+                    error=manifest.error,
+                )
             )
         return self.manifest
 
@@ -70,11 +70,11 @@ class RunEvents:
             record = json.loads(line)
             step = int(record["step"])
             if step > self._metrics_step:
-                self.log.append("metrics", self._metrics_event(record, step))
+                self.log.append(self._metrics_event(record, step))
                 self._metrics_step = step
 
-    def _metrics_event(self, record: dict[str, Any], step: int) -> dict[str, Any]:
+    def _metrics_event(self, record: MetricsLine, step: int) -> MetricsEvent:
         total = self.manifest.total_steps
         speed = record.get("it_per_s")
         eta = (total - step) / speed if isinstance(speed, (int, float)) and speed > 0 else None
-        return {"step": step, "total_steps": total, "eta_s": eta, "metrics": record}
+        return MetricsEvent(step=step, total_steps=total, eta_s=eta, metrics=record)

@@ -8,8 +8,8 @@ import torch
 
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
+from paramlens.devices import single_thread
 from paramlens.targets.llama import Llama, LlamaConfig
-from paramlens.train.threads import single_thread
 
 VOCAB = 64
 C_PER_ROLE = {

@@ -4,11 +4,12 @@ written into its `graphs/` directory."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paramlens.analysis.loaded_run import LoadedRun
+from paramlens.analysis.graphs.build import build_feature_graph, build_graph, slug
+from paramlens.analysis.graphs.graph_file import AttributionGraph, graph_path, write_graph
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.core.loaded_run import LoadedRun
 from paramlens.data.sparse_features import SparseFeatureTask
-from paramlens.graphs.build import build_feature_graph, build_graph, slug
-from paramlens.graphs.graph_file import AttributionGraph, graph_path, is_graph_id, write_graph
-from paramlens.graphs.settings import GraphSettings
+from paramlens.ids import is_graph_id
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from paramlens.decomp.ci_transformer import GlobalTransformerCI
-from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs import build_graph
-from paramlens.graphs.graph_file import (
+from paramlens.analysis.graphs import build_graph
+from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     ComponentNode,
     EmbedNode,
@@ -18,8 +16,10 @@ from paramlens.graphs.graph_file import (
     parse_graph,
     read_graph,
 )
-from paramlens.graphs.interop import cantor_pair, from_circuit_tracer, to_circuit_tracer
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.interop import cantor_pair, from_circuit_tracer, to_circuit_tracer
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.decomp.ci_transformer import GlobalTransformerCI
+from paramlens.decomp.component_model import ComponentModel
 
 from .test_graph_file import EXAMPLE, word_tokenizer
 

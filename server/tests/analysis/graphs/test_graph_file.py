@@ -8,11 +8,9 @@ import pytest
 from pydantic import BaseModel
 from tokenizers import Tokenizer, models, pre_tokenizers
 
-from paramlens.decomp.ci_transformer import GlobalTransformerCI
-from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs import build_graph
-from paramlens.graphs.build import slug
-from paramlens.graphs.graph_file import (
+from paramlens.analysis.graphs import build_graph
+from paramlens.analysis.graphs.build import slug
+from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     CircuitProbabilities,
     CircuitRecord,
@@ -26,11 +24,13 @@ from paramlens.graphs.graph_file import (
     read_graph,
     write_graph,
 )
-from paramlens.graphs.settings import CircuitSettings, GraphSettings
+from paramlens.analysis.graphs.settings import CircuitSettings, GraphSettings
+from paramlens.decomp.ci_transformer import GlobalTransformerCI
+from paramlens.decomp.component_model import ComponentModel
 
 from .conftest import VOCAB
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 EXAMPLE = REPO / "examples" / "tiny.graph.json"
 PROTOCOL = REPO / "protocol" / "graph.ts"
 WORDS = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran"]

@@ -14,20 +14,23 @@ run_graphs               graphs of a finished run, written into its graphs/ dire
 interop                  export to and import from circuit-tracer / Neuronpedia JSON
 """
 
-from paramlens.graphs.build import build_feature_graph, build_graph
-from paramlens.graphs.compute import compute_attribution_graph, compute_attribution_graph_naive
-from paramlens.graphs.features import compute_feature_graph
-from paramlens.graphs.graph_file import (
+from paramlens.analysis.graphs.build import build_feature_graph, build_graph
+from paramlens.analysis.graphs.compute import (
+    compute_attribution_graph,
+    compute_attribution_graph_naive,
+)
+from paramlens.analysis.graphs.features import compute_feature_graph
+from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     GraphFileError,
     graph_path,
     read_graph,
     write_graph,
 )
-from paramlens.graphs.interop import from_circuit_tracer, to_circuit_tracer
-from paramlens.graphs.prune import Pruning, keep_all, prune
-from paramlens.graphs.raw_graph import RawGraph
-from paramlens.graphs.settings import CircuitSettings, GraphSettings
+from paramlens.analysis.graphs.interop import from_circuit_tracer, to_circuit_tracer
+from paramlens.analysis.graphs.prune import Pruning, keep_all, prune
+from paramlens.analysis.graphs.raw_graph import RawGraph
+from paramlens.analysis.graphs.settings import CircuitSettings, GraphSettings
 
 __all__ = [
     "AttributionGraph",

@@ -7,14 +7,14 @@ from pathlib import Path
 from tokenizers import Tokenizer
 
 from paramlens.config import DecompositionConfig
+from paramlens.config.overrides import with_overrides
+from paramlens.core.decomposition import Decomposition, build_decomposition
 from paramlens.data.tokenizer import load_tokenizer
+from paramlens.devices import resolve_device, threads_for
 from paramlens.runs.components_file import restore_weights
 from paramlens.runs.layout import RunPaths
 from paramlens.runs.manifest import Manifest, read_manifest
 from paramlens.runs.tensor_files import load_tensors
-from paramlens.train.run import with_overrides
-from paramlens.train.setup import Decomposition, build_decomposition, resolve_device
-from paramlens.train.threads import threads_for
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from paramlens import __version__
-from paramlens.graphs.graph_file import (
+from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     CircuitRecord,
     ComponentNode,
@@ -38,7 +38,7 @@ from paramlens.graphs.graph_file import (
     GraphNode,
     OutputNode,
 )
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.settings import GraphSettings
 from paramlens.ids import ComponentNodeId, EmbedNodeId, OutputNodeId, format_node_id
 
 FEATURE_TYPE = "cross layer transcoder"

@@ -4,12 +4,17 @@ import pytest
 import torch
 from torch import Tensor
 
+from paramlens.analysis.graphs.compute import compute_attribution_graph
+from paramlens.analysis.graphs.prune import cumulative_share, keep_fewest, node_influence, prune
+from paramlens.analysis.graphs.raw_graph import (
+    ComponentNodeData,
+    EmbedNodeData,
+    OutputNodeData,
+    RawGraph,
+)
+from paramlens.analysis.graphs.settings import GraphSettings
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.compute import compute_attribution_graph
-from paramlens.graphs.prune import cumulative_share, keep_fewest, node_influence, prune
-from paramlens.graphs.raw_graph import ComponentNodeData, EmbedNodeData, OutputNodeData, RawGraph
-from paramlens.graphs.settings import GraphSettings
 
 
 def fewest_by_brute_force(scores: list[float], threshold: float) -> int:

@@ -1,4 +1,5 @@
-"""CPU threads: one for work too small to share (toy targets, one prompt), else torch's default."""
+"""Where work runs: the device a config names, and how many CPU threads it gets (one for work
+too small to share: toy targets, one prompt; else torch's default)."""
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -25,3 +26,19 @@ def threads_for(config: DecompositionConfig, device: torch.device) -> AbstractCo
     if device.type != "cpu" or config.data.kind != "synthetic":
         return nullcontext()
     return single_thread()
+
+
+def resolve_device(name: str) -> torch.device:
+    """`auto` is CUDA when available, else the CPU; a named CUDA device must exist."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise RuntimeError(f"device {name!r} requested but CUDA is not available")
+        index = device.index or 0
+        if index >= torch.cuda.device_count():
+            raise RuntimeError(
+                f"device {name!r} requested but only {torch.cuda.device_count()} CUDA device(s)"
+            )
+    return device

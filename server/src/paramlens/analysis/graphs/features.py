@@ -20,16 +20,16 @@ from collections.abc import Mapping, Sequence
 import torch
 from torch import Tensor
 
-from paramlens.decomp.ci_functions import CIFunction, causal_importance
-from paramlens.decomp.component_model import ComponentActs, ComponentModel
-from paramlens.graphs.raw_graph import (
+from paramlens.analysis.graphs.raw_graph import (
     ComponentNodeData,
     EmbedNodeData,
     OutputNodeData,
     RawGraph,
     RawNode,
 )
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.decomp.ci_functions import CIFunction, causal_importance
+from paramlens.decomp.component_model import ComponentActs, ComponentModel
 
 
 def compute_feature_graph(

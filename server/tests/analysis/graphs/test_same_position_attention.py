@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from paramlens.graphs.same_position_attention import SamePositionAttention
+from paramlens.analysis.graphs.same_position_attention import SamePositionAttention
 
 
 def qkv(heads: int = 2, positions: int = 5, dim: int = 4) -> list[Tensor]:

@@ -1,7 +1,10 @@
-"""A config made concrete: the frozen target with components attached, CI function and data."""
+"""A config made concrete: the frozen target with components attached, the CI function, and
+(read only when first asked for) the training and evaluation data."""
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cached_property, partial
 from pathlib import Path
 
 import torch
@@ -15,6 +18,9 @@ from paramlens.config.sections.ci_function import (
     SharedMlpCi,
     VectorMlpCi,
 )
+from paramlens.core import seeds
+from paramlens.core.batches import Batches, make_batches
+from paramlens.core.target_spec import output_selector, target_spec
 from paramlens.decomp.ci_functions import CIFunction, LayerwiseMLPCI, SharedMLPCI, VectorMLPCI
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
@@ -23,9 +29,6 @@ from paramlens.decomp.module_patterns import resolve_module_patterns, resolve_tr
 from paramlens.decomp.output_losses import OutputLoss, kl_output_loss, mse_output_loss
 from paramlens.runs.manifest import ModuleRecord
 from paramlens.targets import LoadedTarget, load_target
-from paramlens.train import seeds
-from paramlens.train.batches import Batches, make_batches
-from paramlens.train.target_spec import output_selector, target_spec
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,14 @@ class Decomposition:
     model: ComponentModel
     ci_fn: CIFunction
     output_loss: OutputLoss
-    batches: Batches
     device: torch.device
+    read_batches: Callable[[], Batches]  # called once, by the first use of `batches`
+
+    @cached_property
+    def batches(self) -> Batches:
+        """Training and evaluation batches. Reading a corpus means tokenising every training
+        file, which a finished run's analyses (graphs, interventions, export) never need."""
+        return self.read_batches()
 
     @property
     def modules(self) -> tuple[ModuleRecord, ...]:
@@ -59,27 +68,12 @@ class Decomposition:
         return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=enabled)
 
 
-def resolve_device(name: str) -> torch.device:
-    """`auto` is CUDA when available, else the CPU; a named CUDA device must exist."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(name)
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            raise RuntimeError(f"device {name!r} requested but CUDA is not available")
-        index = device.index or 0
-        if index >= torch.cuda.device_count():
-            raise RuntimeError(
-                f"device {name!r} requested but only {torch.cuda.device_count()} CUDA device(s)"
-            )
-    return device
-
-
 def build_decomposition(
     config: DecompositionConfig, base_dir: Path, device: torch.device, progress: bool = True
 ) -> Decomposition:
     """Load (or train and cache) the target, attach freshly initialised components and build
-    the CI function, all drawn from the config's seed, independently of torch's global RNG."""
+    the CI function, all drawn from the config's seed, independently of torch's global RNG.
+    The data is not read here (`Decomposition.batches`)."""
     target = load_target(target_spec(config, base_dir), progress=progress)
     target.model.to(device)
     patterns = [(module.pattern, module.C) for module in config.modules]
@@ -95,8 +89,8 @@ def build_decomposition(
         ci_fn = make_ci_function(config.ci_function, model.decomposed)
     ci_fn.to(device)
     output_loss = kl_output_loss if config.output_loss == "kl" else mse_output_loss
-    batches = make_batches(config, base_dir, target)
-    return Decomposition(config, target, model, ci_fn, output_loss, batches, device)
+    read_batches = partial(make_batches, config, base_dir, target)
+    return Decomposition(config, target, model, ci_fn, output_loss, device, read_batches)
 
 
 def make_ci_function(spec: CiFunction, modules: dict[str, DecomposedModule]) -> CIFunction:

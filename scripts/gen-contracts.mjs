@@ -1,7 +1,8 @@
-// Regenerates the server API's contract files: the OpenAPI document from the Python app
-// (`python -m paramlens.serve.openapi --write`), then the TypeScript types from that document.
-// `--check` regenerates nothing and exits 1 when protocol/serverApi.generated.ts does not match
-// the committed protocol/serverApi.openapi.json (the Python test checks the document itself).
+// Regenerates every contract file the Python side is the source of (`python -m paramlens.contracts
+// --write`: config schema, OpenAPI document with the run-directory files, short names, harvest schema),
+// then the TypeScript types from the OpenAPI document. `--check` regenerates nothing and exits 1 when
+// protocol/serverApi.generated.ts does not match the committed document (the Python tests check the
+// committed files themselves).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -10,8 +11,8 @@ import * as prettier from 'prettier';
 const DOCUMENT = 'protocol/serverApi.openapi.json';
 const TYPES = 'protocol/serverApi.generated.ts';
 const HEADER = `/**
- * Generated from ${DOCUMENT} by \`npm run gen:api\`; do not edit.
- * Pick types through protocol/serverApi.ts.
+ * Generated from ${DOCUMENT} by \`npm run gen:contracts\`; do not edit.
+ * Pick types through protocol/serverApi.ts and protocol/runFiles.ts.
  */
 
 `;
@@ -26,13 +27,13 @@ const check = process.argv.includes('--check');
 if (!check) {
   const python =
     process.env.PARAMLENS_PYTHON ?? (existsSync('.venv/bin/python') ? '.venv/bin/python' : 'python3');
-  execFileSync(python, ['-m', 'paramlens.serve.openapi', '--write'], { stdio: 'inherit' });
+  execFileSync(python, ['-m', 'paramlens.contracts', '--write'], { stdio: 'inherit' });
 }
 const expected = await typesFor(readFileSync(DOCUMENT, 'utf8'));
 if (check) {
   const current = existsSync(TYPES) ? readFileSync(TYPES, 'utf8') : '';
   if (current !== expected) {
-    process.stderr.write(`${TYPES} does not match ${DOCUMENT}; run: npm run gen:api\n`);
+    process.stderr.write(`${TYPES} does not match ${DOCUMENT}; run: npm run gen:contracts\n`);
     process.exit(1);
   }
 } else {

@@ -16,10 +16,10 @@ from torch import Tensor
 
 from paramlens.config import DecompositionConfig
 from paramlens.config.sections.data import TextData, TokenData
+from paramlens.core import seeds
 from paramlens.data import SparseFeatureTask, TextDataConfig, WindowBatches, load_text_data
 from paramlens.data.text import TokenWindows
 from paramlens.targets import LoadedTarget
-from paramlens.train import seeds
 
 
 class BatchSource(Protocol):

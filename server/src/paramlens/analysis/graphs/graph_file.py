@@ -6,23 +6,27 @@ names the offending field in its error.
 """
 
 import json
-import re
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from paramlens.graphs.settings import CircuitSettings, GraphSettings
-from paramlens.ids import ComponentNodeId, EmbedNodeId, OutputNodeId, format_node_id
+from paramlens.analysis.graphs.settings import CircuitSettings, GraphSettings
+from paramlens.ids import (
+    GRAPH_ID_PATTERN,
+    ComponentNodeId,
+    EmbedNodeId,
+    OutputNodeId,
+    format_node_id,
+    is_graph_id,
+)
 from paramlens.runs.atomic import atomic_write_bytes
 
 GRAPH_FORMAT_VERSION: Final = 1
 GRAPHS_DIR = "graphs"
 GRAPH_SUFFIX = ".graph.json"
 
-# Graph IDs name files: letters, digits, '.', '_' and '-', not starting with a dot.
-_GRAPH_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 _NODE_KINDS = ("component", "embed", "output")
 
 
@@ -113,7 +117,7 @@ class CircuitRecord(_Record):
 
 class AttributionGraph(_Record):
     format_version: Literal[1] = GRAPH_FORMAT_VERSION
-    id: str = Field(pattern=f"^{_GRAPH_ID.pattern}$")
+    id: str = Field(pattern=GRAPH_ID_PATTERN)
     prompt: str
     tokens: list[str]
     modules: list[str]
@@ -149,11 +153,6 @@ class GraphFileError(ValueError):
 def _check_id(given: str, expected: str) -> None:
     if given != expected:
         raise ValueError(f"id {given!r} does not match the node's fields, which give {expected!r}")
-
-
-def is_graph_id(text: str) -> bool:
-    """Whether `text` can name a graph file."""
-    return _GRAPH_ID.fullmatch(text) is not None
 
 
 def graph_path(run_dir: Path, graph_id: str) -> Path:

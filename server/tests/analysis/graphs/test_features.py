@@ -6,20 +6,20 @@ import pytest
 import torch
 from torch import Tensor
 
-from paramlens.decomp.ci_functions import SharedMLPCI
-from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.build import build_feature_graph
-from paramlens.graphs.features import compute_feature_graph
-from paramlens.graphs.graph_file import (
+from paramlens.analysis.graphs.build import build_feature_graph
+from paramlens.analysis.graphs.features import compute_feature_graph
+from paramlens.analysis.graphs.graph_file import (
     ComponentNode,
     EmbedNode,
     OutputNode,
     read_graph,
     write_graph,
 )
-from paramlens.graphs.prune import keep_all
-from paramlens.graphs.raw_graph import ComponentNodeData, EmbedNodeData, OutputNodeData
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.prune import keep_all
+from paramlens.analysis.graphs.raw_graph import ComponentNodeData, EmbedNodeData, OutputNodeData
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.decomp.ci_functions import SharedMLPCI
+from paramlens.decomp.component_model import ComponentModel
 from paramlens.targets.tms import TMS, TMSConfig
 
 from .test_compute import always_important, weights_by_pair

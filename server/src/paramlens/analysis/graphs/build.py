@@ -7,11 +7,9 @@ from typing import Literal
 import torch
 from tokenizers import Tokenizer
 
-from paramlens.decomp.ci_functions import CIFunction
-from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.compute import compute_attribution_graph
-from paramlens.graphs.features import compute_feature_graph
-from paramlens.graphs.graph_file import (
+from paramlens.analysis.graphs.compute import compute_attribution_graph
+from paramlens.analysis.graphs.features import compute_feature_graph
+from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     CircuitRecord,
     ComponentNode,
@@ -20,9 +18,11 @@ from paramlens.graphs.graph_file import (
     GraphNode,
     OutputNode,
 )
-from paramlens.graphs.prune import Pruning, prune
-from paramlens.graphs.raw_graph import ComponentNodeData, EmbedNodeData, RawGraph, node_id
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.prune import Pruning, prune
+from paramlens.analysis.graphs.raw_graph import ComponentNodeData, EmbedNodeData, RawGraph, node_id
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.decomp.ci_functions import CIFunction
+from paramlens.decomp.component_model import ComponentModel
 
 _MAX_ID_LENGTH = 48
 

@@ -6,10 +6,15 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
+from paramlens.analysis.graphs.raw_graph import (
+    ComponentNodeData,
+    EmbedNodeData,
+    OutputNodeData,
+    RawNode,
+)
+from paramlens.analysis.graphs.settings import GraphSettings
 from paramlens.decomp.ci_functions import CIFunction, causal_importance
 from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.raw_graph import ComponentNodeData, EmbedNodeData, OutputNodeData, RawNode
-from paramlens.graphs.settings import GraphSettings
 
 
 @dataclass(frozen=True, eq=False)

@@ -50,12 +50,12 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from paramlens.analysis.graphs.nodes import ModuleNodes, NodeSelection, select_nodes
+from paramlens.analysis.graphs.raw_graph import RawGraph
+from paramlens.analysis.graphs.same_position_attention import SamePositionAttention
+from paramlens.analysis.graphs.settings import GraphSettings
 from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel, ForwardResult
-from paramlens.graphs.nodes import ModuleNodes, NodeSelection, select_nodes
-from paramlens.graphs.raw_graph import RawGraph
-from paramlens.graphs.same_position_attention import SamePositionAttention
-from paramlens.graphs.settings import GraphSettings
 
 # Attention projections whose output later positions read (c_attn: GPT-2's fused q, k, v), and
 # the projections that write what was read. Only edges between such a pair cross positions.

@@ -6,11 +6,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from paramlens.analysis.loaded_run import LoadedRun, load_run
-from paramlens.graphs.compute import compute_attribution_graph, compute_attribution_graph_naive
-from paramlens.graphs.prune import node_influence, prune
-from paramlens.graphs.raw_graph import ComponentNodeData, OutputNodeData, RawGraph
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.compute import (
+    compute_attribution_graph,
+    compute_attribution_graph_naive,
+)
+from paramlens.analysis.graphs.prune import node_influence, prune
+from paramlens.analysis.graphs.raw_graph import ComponentNodeData, OutputNodeData, RawGraph
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.core.loaded_run import LoadedRun, load_run
 
 from .test_compute import weights_by_pair
 

@@ -1,37 +1,36 @@
-// Writes harvest.sqlite files in the contract's layout (docs/formats.md, "harvest.sqlite", format_version 1):
-// small hand-written ones for tests, and large synthetic ones for timing the language server's cards.
+// Writes harvest.sqlite files in the contract's layout (docs/formats.md, "harvest.sqlite"): small hand-written
+// ones for the language server's tests, and large synthetic ones for timing its cards (bench/lspCards.ts). The
+// tables come from protocol/harvestSchema.generated.json, written from the Python harvester's own DDL, and rows
+// are inserted by column name: a column the harvester renames or adds as required fails these writers.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Database } from 'node-sqlite3-wasm';
-import { seededRandom } from './seededRandom';
+import { Database, type Statement } from 'node-sqlite3-wasm';
+import harvestSchema from '../../protocol/harvestSchema.generated.json';
+import type { ModuleRecord, RunManifest } from '../../protocol/runFiles';
+import { seededRandom } from '../../bench/seededRandom';
 
-export const HARVEST_DDL = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE modules (
-  module TEXT PRIMARY KEY, module_order INTEGER NOT NULL, C INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE components (
-  module TEXT NOT NULL, component INTEGER NOT NULL, density REAL NOT NULL, mean_ci REAL NOT NULL,
-  alive INTEGER NOT NULL, n_examples INTEGER NOT NULL, label TEXT, PRIMARY KEY (module, component)
-) WITHOUT ROWID;
-CREATE TABLE examples (
-  module TEXT NOT NULL, component INTEGER NOT NULL, rank INTEGER NOT NULL, ci REAL NOT NULL,
-  activation REAL NOT NULL, sequence INTEGER NOT NULL, position INTEGER NOT NULL, marked INTEGER NOT NULL,
-  token_ids TEXT NOT NULL, ci_values TEXT NOT NULL, activations TEXT NOT NULL,
-  PRIMARY KEY (module, component, rank)
-) WITHOUT ROWID;
-CREATE TABLE vocab (token_id INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE input_token_pmi (
-  module TEXT NOT NULL, component INTEGER NOT NULL, rank INTEGER NOT NULL,
-  token_id INTEGER NOT NULL, pmi REAL NOT NULL, count INTEGER NOT NULL,
-  PRIMARY KEY (module, component, rank)
-) WITHOUT ROWID;
-CREATE TABLE output_token_pmi (
-  module TEXT NOT NULL, component INTEGER NOT NULL, rank INTEGER NOT NULL,
-  token_id INTEGER NOT NULL, pmi REAL NOT NULL, count INTEGER NOT NULL,
-  PRIMARY KEY (module, component, rank)
-) WITHOUT ROWID;
-`;
+type Table = keyof typeof harvestSchema.tables;
+
+const COMPONENT_COLUMNS = ['module', 'component', 'density', 'mean_ci', 'alive', 'n_examples', 'label'];
+const EXAMPLE_COLUMNS = [
+  'module',
+  'component',
+  'rank',
+  'ci',
+  'activation',
+  'sequence',
+  'position',
+  'marked',
+  'token_ids',
+  'ci_values',
+  'activations',
+];
+
+/** A prepared INSERT naming its columns, so that the row's values are matched by name, not by table order. */
+function inserter(database: Database, table: Table, columns: string[]): Statement {
+  const placeholders = columns.map(() => '?').join(', ');
+  return database.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})`);
+}
 
 export interface HarvestComponentRow {
   module: string;
@@ -64,8 +63,8 @@ export interface HarvestContents {
 export function writeHarvest(file: string, contents: HarvestContents): void {
   withNewDatabase(file, (database) => {
     insertHeader(database, contents.meta, contents.modules, contents.vocab);
-    const component = database.prepare('INSERT INTO components VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const example = database.prepare('INSERT INTO examples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const component = inserter(database, 'components', COMPONENT_COLUMNS);
+    const example = inserter(database, 'examples', EXAMPLE_COLUMNS);
     for (const row of contents.components) {
       component.run([
         row.module,
@@ -129,7 +128,7 @@ export function writeSyntheticHarvest(
   const modules = syntheticModules(shape);
   const vocab = Array.from({ length: shape.vocabSize }, (_, id) => ` tok${id}`);
   const meta = {
-    format_version: '1',
+    format_version: harvestSchema.format_version,
     run_id: 'bench',
     weights_step: '1000',
     ci_threshold: '0.1',
@@ -146,13 +145,13 @@ export function writeSyntheticHarvest(
       modules.map((module) => ({ module, C: shape.componentsPerModule })),
       vocab,
     );
-    const component = database.prepare('INSERT INTO components VALUES (?, ?, ?, ?, ?, ?, NULL)');
-    const example = database.prepare('INSERT INTO examples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const component = inserter(database, 'components', COMPONENT_COLUMNS);
+    const example = inserter(database, 'examples', EXAMPLE_COLUMNS);
     const marked = Math.floor(shape.windowTokens / 2);
     for (const module of modules) {
       database.exec('BEGIN');
       for (let index = 0; index < shape.componentsPerModule; index++) {
-        component.run([module, index, random() * 0.05, random() * 0.1, 1, shape.examplesPerComponent]);
+        component.run([module, index, random() * 0.05, random() * 0.1, 1, shape.examplesPerComponent, null]);
         for (let rank = 0; rank < shape.examplesPerComponent; rank++) {
           const tokens = Array.from({ length: shape.windowTokens }, () =>
             Math.floor(random() * shape.vocabSize),
@@ -201,10 +200,38 @@ export function writeSyntheticRunStore(
   return runDir;
 }
 
-/** A run.json with the fields the language server reads, plus the format version. */
-export function writeRunJson(runDir: string, fields: Record<string, unknown>): void {
+/** What a test says of a run; the rest of its run.json gets plain values. */
+export type RunFields = Partial<Omit<RunManifest, 'modules'>> & {
+  run_id: string;
+  modules?: (Pick<ModuleRecord, 'path' | 'C'> & Partial<ModuleRecord>)[];
+};
+
+/** A complete run.json (the generated RunManifest type: a field the Python side adds must be given here). */
+export function writeRunJson(runDir: string, fields: RunFields): void {
+  const modules = (fields.modules ?? []).map((module) => ({ kind: 'linear', d_in: 1, d_out: 1, ...module }));
+  const manifest: RunManifest = {
+    format_version: 1,
+    created: '2026-01-01T00:00:00Z',
+    updated: '2026-01-01T00:00:00Z',
+    status: 'done',
+    step: 1,
+    total_steps: 1,
+    config: {},
+    config_file: '',
+    base_dir: path.dirname(path.dirname(runDir)),
+    device: 'cpu',
+    paramlens_version: '0.1.0',
+    torch_version: '2.13.0',
+    target: null,
+    summary: {},
+    files: ['run.json'],
+    error: null,
+    ...fields,
+    modules,
+    total_C: modules.reduce((sum, module) => sum + module.C, 0),
+  };
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify({ format_version: 1, ...fields }, null, 2));
+  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(manifest, null, 2));
 }
 
 function insertHeader(
@@ -215,13 +242,17 @@ function insertHeader(
 ): void {
   database.exec('BEGIN');
   for (const [key, value] of Object.entries(meta))
-    database.run('INSERT INTO meta VALUES (?, ?)', [key, value]);
+    database.run('INSERT INTO meta (key, value) VALUES (?, ?)', [key, value]);
   [...modules]
     .sort((a, b) => a.module.localeCompare(b.module))
     .forEach((entry, order) =>
-      database.run('INSERT INTO modules VALUES (?, ?, ?)', [entry.module, order, entry.C]),
+      database.run('INSERT INTO modules (module, module_order, C) VALUES (?, ?, ?)', [
+        entry.module,
+        order,
+        entry.C,
+      ]),
     );
-  const token = database.prepare('INSERT INTO vocab VALUES (?, ?)');
+  const token = inserter(database, 'vocab', ['token_id', 'text']);
   vocab.forEach((text, id) => token.run([id, text]));
   token.finalize();
   database.exec('COMMIT');
@@ -236,7 +267,7 @@ function withNewDatabase(file: string, write: (database: Database) => void): voi
   try {
     // No journal and no fsync while building: a failed build is deleted, not recovered.
     database.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;');
-    database.exec(HARVEST_DDL);
+    database.exec(harvestSchema.ddl);
     write(database);
   } finally {
     database.close();

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from paramlens.graphs.raw_graph import ComponentNodeData, OutputNodeData, RawGraph
+from paramlens.analysis.graphs.raw_graph import ComponentNodeData, OutputNodeData, RawGraph
 
 
 @dataclass(frozen=True, eq=False)

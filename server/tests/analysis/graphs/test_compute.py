@@ -3,16 +3,21 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from paramlens.decomp.ci_functions import SharedMLPCI
-from paramlens.decomp.ci_transformer import GlobalTransformerCI
-from paramlens.decomp.component_model import ComponentModel
-from paramlens.graphs.compute import (
+from paramlens.analysis.graphs.compute import (
     compute_attribution_graph,
     compute_attribution_graph_naive,
     crosses_positions,
 )
-from paramlens.graphs.raw_graph import ComponentNodeData, EmbedNodeData, OutputNodeData, RawGraph
-from paramlens.graphs.settings import GraphSettings
+from paramlens.analysis.graphs.raw_graph import (
+    ComponentNodeData,
+    EmbedNodeData,
+    OutputNodeData,
+    RawGraph,
+)
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.decomp.ci_functions import SharedMLPCI
+from paramlens.decomp.ci_transformer import GlobalTransformerCI
+from paramlens.decomp.component_model import ComponentModel
 from paramlens.ids import ComponentNodeId, parse_node_id
 
 from .conftest import VOCAB
