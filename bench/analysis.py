@@ -7,6 +7,9 @@ It first trains examples/tiny_llama.decomp.yaml for a few steps into a temporary
 (the built-in target comes from the target cache, or is trained once, about six minutes), then,
 on one CPU thread each:
 
+- load: opening the finished run (`load_run`), against opening it and reading its training
+  corpus as well, which is what opening a run cost while the data was read eagerly; median of
+  --runs each, alternating;
 - harvest: `harvest_run` over a fixed number of batches; tokens per second while streaming;
 - graph: the 64-token attribution graph, batched against one backward per target node,
   alternating, best of --runs each;
@@ -191,6 +194,23 @@ def measure_intervene(run: LoadedRun, prompt: str, repeats: int, scratch: Path) 
     }
 
 
+def measure_load(run_dir: Path, runs: int) -> dict[str, Any]:
+    """Seconds to open a finished run, without and with reading its training data."""
+    lazy: list[float] = []
+    eager: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        load_run(run_dir, "cpu")
+        lazy.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        load_run(run_dir, "cpu").decomposition.batches  # noqa: B018 (reads the corpus)
+        eager.append(time.perf_counter() - started)
+    return {
+        "load_run_s": round(float(np.median(lazy)), 3),
+        "load_run_with_corpus_s": round(float(np.median(eager)), 3),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="alternating graph runs of each kind")
@@ -204,6 +224,9 @@ def main() -> None:
         started = time.perf_counter()
         run_dir = short_run(Path(scratch) / "run")
         print(f"short run trained in {time.perf_counter() - started:.0f} s", flush=True)
+        result |= measure_load(run_dir, args.runs)
+        print(f"load_run: {result['load_run_s']} s (with the corpus read: "
+              f"{result['load_run_with_corpus_s']} s)", flush=True)
         result |= measure_harvest(run_dir)
         print(f"harvest: {result['harvest_tokens_per_s']:.0f} tokens/s", flush=True)
         run = load_run(run_dir, "cpu")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from lm_runs import TINY_LLAMA
 from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     ComponentNode,
@@ -31,6 +32,25 @@ def llama_run(short_llama_run: Path, tmp_path: Path) -> Path:
     for name in ("run.json", "config.yaml", "components.safetensors"):
         shutil.copy2(short_llama_run / name, run_dir / name)
     return run_dir
+
+
+def test_a_finished_run_graphs_without_its_training_data(
+    llama_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening a run reads the model and the weights, not the corpus: with the config's folder
+    moved to one holding only the tokenizer, a graph still computes."""
+    moved = tmp_path / "moved"
+    (moved / "data").mkdir(parents=True)
+    shutil.copy2(TINY_LLAMA.parent / "data" / "tokenizer.json", moved / "data" / "tokenizer.json")
+    manifest = json.loads((llama_run / "run.json").read_text())
+    manifest["base_dir"] = str(moved)
+    (llama_run / "run.json").write_text(json.dumps(manifest))
+    assert not list((moved / "data").glob("*.txt"))  # training.text.train matches nothing now
+
+    code, out, err = run_cli(capsys, "graph", str(llama_run), "--prompt", "The cat", "--json")
+
+    assert code == 0, err
+    assert json.loads(out.splitlines()[-1])["component_nodes"] > 0
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
