@@ -1337,6 +1337,27 @@ export interface components {
       tokenizer: string | null;
     };
     /**
+     * CircuitOutputValues
+     * @description A toy circuit's target output, and the outputs' squared error against the target
+     *     model's, when the circuit is kept and the rest is ablated.
+     */
+    CircuitOutputValues: {
+      /** Nodes */
+      nodes: number;
+      /** Ci Masked */
+      ci_masked: number;
+      /** Stochastic */
+      stochastic: number;
+      /** Adversarial */
+      adversarial: number;
+      /** Ci Masked Mse */
+      ci_masked_mse: number;
+      /** Stochastic Mse */
+      stochastic_mse: number;
+      /** Adversarial Mse */
+      adversarial_mse: number;
+    };
+    /**
      * CircuitProbabilities
      * @description The target token's probability when a circuit is kept and the rest is ablated.
      */
@@ -1526,6 +1547,26 @@ export interface components {
       /** Activation */
       activation?: number;
     };
+    /**
+     * FeatureCircuitRecord
+     * @description How a toy model's circuit was found and how faithful it is.
+     */
+    FeatureCircuitRecord: {
+      /** Features */
+      features: {
+        [key: string]: number;
+      };
+      /** Target Output */
+      target_output: number;
+      /** All Outputs */
+      all_outputs: boolean;
+      /** Target Value */
+      target_value: number;
+      optimized: components['schemas']['CircuitOutputValues'];
+      original: components['schemas']['CircuitOutputValues'];
+      ci_only?: components['schemas']['CircuitOutputValues'];
+      settings: components['schemas']['CircuitSettings'];
+    };
     /** GraphEdge */
     GraphEdge: {
       /** Source */
@@ -1639,7 +1680,8 @@ export interface components {
       /** Weights Step */
       weights_step?: number;
       settings?: components['schemas']['GraphSettings'];
-      circuit?: components['schemas']['CircuitRecord'];
+      /** Circuit */
+      circuit?: components['schemas']['CircuitRecord'] | components['schemas']['FeatureCircuitRecord'];
     };
   };
   responses: never;

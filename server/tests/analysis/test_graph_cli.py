@@ -160,13 +160,18 @@ def test_a_toy_run_graphs_one_input_vector(
     graph = read_graph(Path(summary["path"]))
     assert_summary_matches(summary, graph)
     assert (graph.id, graph.input_kind, graph.prompt) == ("features-1-3", "features", "1=1, 3=0.5")
+    # Feature i's input node is embed:i; the vector's subcomponents and outputs sit at its one
+    # position, labelled by the input, and an output says it is one.
     embeds = [node for node in graph.nodes if isinstance(node, EmbedNode)]
-    assert [(node.id, node.token_id, node.activation) for node in embeds] == [
-        ("embed:0", 1, 1.0),
-        ("embed:1", 3, 0.5),
+    assert [(node.id, node.token, node.token_id, node.activation) for node in embeds] == [
+        ("embed:1", "feature 1", 1, 1.0),
+        ("embed:3", "feature 3", 3, 0.5),
     ]
+    assert graph.tokens == ["1=1, 3=0.5"]
     outputs = [node for node in graph.nodes if isinstance(node, OutputNode)]
     assert outputs and all(node.position == 0 for node in outputs)
+    assert all(node.token == f"output {node.token_id}" for node in outputs)
+    assert {node.position for node in graph.nodes if isinstance(node, ComponentNode)} == {0}
     assert graph.modules == ["linear1", "linear2"]
 
     code, out, err = run_cli(capsys, "graph", str(toy_run), "--features", "2", "--id", "two")

@@ -1,6 +1,6 @@
-"""Post-hoc CI pruning on the short tiny-Llama run and a toy (TMS 5-2) run: a smaller circuit,
-probabilities (output values) that agree with direct masked forwards, its graph, and the
-`paramlens optimize-circuit` command."""
+"""Post-hoc CI pruning, one implementation, on the short tiny-Llama run and a toy (TMS 5-2) run:
+a smaller circuit, probabilities (output values) that agree with direct masked forwards, its
+graph with its record, and the `paramlens optimize-circuit` command."""
 
 import json
 import shutil
@@ -10,18 +10,20 @@ from pathlib import Path
 import pytest
 import torch
 
-from paramlens.analysis.circuit import FeatureCircuitResult, find_circuit, find_feature_circuit
+from paramlens.analysis.circuit import CircuitResult, find_circuit
 from paramlens.analysis.circuit.faithfulness import adversarial_output, ci_masked_output
-from paramlens.analysis.circuit.run_feature_circuit import FeatureCircuitRecord
 from paramlens.analysis.circuit.target import CircuitTarget, FeatureTarget, resolve_target
 from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
+    CircuitRecord,
     ComponentNode,
     EmbedNode,
+    FeatureCircuitRecord,
     OutputNode,
     read_graph,
 )
 from paramlens.analysis.graphs.settings import CircuitSettings
+from paramlens.analysis.inputs import FeatureInputs, TokenInputs
 from paramlens.cli import main
 from paramlens.commands.optimize_circuit import SETTING_FLAGS
 from paramlens.core.loaded_run import LoadedRun, load_run
@@ -41,18 +43,28 @@ def run(short_llama_run: Path) -> Iterator[LoadedRun]:
 
 
 @pytest.fixture(scope="module")
-def circuit(run: LoadedRun) -> AttributionGraph:
+def inputs(run: LoadedRun) -> TokenInputs:
     assert run.tokenizer is not None
+    return TokenInputs(run.tokenizer)
+
+
+@pytest.fixture(scope="module")
+def circuit(run: LoadedRun, inputs: TokenInputs) -> AttributionGraph:
     d = run.decomposition
+    prompt = inputs.prompt(PROMPT)
     return find_circuit(
-        d.model, d.ci_fn, run.tokenizer, PROMPT, TARGET, SETTINGS, run_id="short", weights_step=6
+        d.model, d.ci_fn, inputs, prompt, TARGET, SETTINGS, run_id="short", weights_step=6
     )
 
 
 @pytest.fixture(scope="module")
-def target(run: LoadedRun) -> CircuitTarget:
-    assert run.tokenizer is not None
-    return resolve_target(run.tokenizer, PROMPT, TARGET)
+def target(inputs: TokenInputs) -> CircuitTarget:
+    return resolve_target(inputs, inputs.prompt(PROMPT).batch, TARGET)
+
+
+def token_record(graph: AttributionGraph) -> CircuitRecord:
+    assert isinstance(graph.circuit, CircuitRecord)
+    return graph.circuit
 
 
 def run_ci(run: LoadedRun, target: CircuitTarget) -> dict[str, torch.Tensor]:
@@ -75,8 +87,7 @@ def direct_probability(
 
 
 def test_the_optimised_circuit_is_smaller_than_the_runs_ci(circuit: AttributionGraph) -> None:
-    record = circuit.circuit
-    assert record is not None
+    record = token_record(circuit)
     assert (record.target_token, record.position) == (",", 7)
     assert record.target_probability > 0.5
     assert 0 < record.optimized.nodes < record.original.nodes
@@ -85,8 +96,7 @@ def test_the_optimised_circuit_is_smaller_than_the_runs_ci(circuit: AttributionG
 
 
 def test_the_graph_holds_the_circuit_and_the_target(circuit: AttributionGraph) -> None:
-    record = circuit.circuit
-    assert record is not None
+    record = token_record(circuit)
     components = [node for node in circuit.nodes if isinstance(node, ComponentNode)]
     assert len(components) == record.optimized.nodes
     assert all(node.ci > SETTINGS.ci_threshold for node in components)
@@ -104,8 +114,7 @@ def test_the_graph_holds_the_circuit_and_the_target(circuit: AttributionGraph) -
 def test_probabilities_agree_with_direct_masked_forwards(
     run: LoadedRun, target: CircuitTarget, circuit: AttributionGraph
 ) -> None:
-    record = circuit.circuit
-    assert record is not None
+    record = token_record(circuit)
     ci = run_ci(run, target)
     model = run.decomposition.model
     assert record.original.ci_masked == pytest.approx(direct_probability(run, target, ci), rel=1e-5)
@@ -117,8 +126,7 @@ def test_probabilities_agree_with_direct_masked_forwards(
 def test_the_adversary_does_worse_than_random_ablation(circuit: AttributionGraph) -> None:
     """A fixed seed: PGD starts from one random draw and ascends the target's cross-entropy, so
     it ends below the mean over random draws unless the masks barely matter."""
-    record = circuit.circuit
-    assert record is not None
+    record = token_record(circuit)
     for probabilities in (record.optimized, record.original, record.ci_only):
         assert probabilities is not None
         assert probabilities.adversarial <= probabilities.stochastic
@@ -144,11 +152,10 @@ def test_the_adversary_moves_only_alive_sources(run: LoadedRun, target: CircuitT
     ],
 )
 def test_a_target_must_be_one_token_at_a_prompt_position(
-    run: LoadedRun, target_text: str, position: int | None, message: str
+    inputs: TokenInputs, target_text: str, position: int | None, message: str
 ) -> None:
-    assert run.tokenizer is not None
     with pytest.raises(ValueError, match=message):
-        resolve_target(run.tokenizer, PROMPT, target_text, position)
+        resolve_target(inputs, inputs.prompt(PROMPT).batch, target_text, position)
 
 
 def test_the_command_prints_the_three_probabilities_and_writes_the_graph(
@@ -170,7 +177,7 @@ def test_the_command_prints_the_three_probabilities_and_writes_the_graph(
     assert [line.split()[0] for line in out[2:5]] == ["optimised", "CI-only", "run's"]
     assert out[5] == str(run_dir / "graphs" / "comma.graph.json")
     graph = read_graph(run_dir / "graphs" / "comma.graph.json")
-    assert graph.circuit is not None and graph.circuit.settings.steps == 3
+    assert token_record(graph).settings.steps == 3
 
     assert main([*args, "--no-ci-only", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -218,7 +225,10 @@ def toy(toy_run: Path) -> LoadedRun:
 @pytest.fixture(scope="module")
 def toy_circuit(toy: LoadedRun) -> tuple[AttributionGraph, FeatureCircuitRecord]:
     d = toy.decomposition
-    return find_feature_circuit(d.model, d.ci_fn, TOY_INPUT, 5, TOY_OUTPUT, SETTINGS)
+    inputs = FeatureInputs(5)
+    graph = find_circuit(d.model, d.ci_fn, inputs, inputs.vector(TOY_INPUT), TOY_OUTPUT, SETTINGS)
+    assert isinstance(graph.circuit, FeatureCircuitRecord)
+    return graph, graph.circuit
 
 
 def _toy_x() -> torch.Tensor:
@@ -278,7 +288,7 @@ def test_a_toy_circuits_graph_is_a_feature_graph_of_the_target_output(
 ) -> None:
     graph, record = toy_circuit
     assert graph.input_kind == "features" and graph.prompt == "1=1, 3=0.5"
-    assert graph.id == f"circuit-features-1-3-output-{TOY_OUTPUT}" and graph.circuit is None
+    assert graph.id == f"circuit-features-1-3-output-{TOY_OUTPUT}" and graph.circuit == record
     components = [node for node in graph.nodes if isinstance(node, ComponentNode)]
     assert len(components) == record.optimized.nodes
     (output,) = [node for node in graph.nodes if isinstance(node, OutputNode)]
@@ -306,7 +316,8 @@ def test_the_command_on_a_toy_prints_both_tables_and_writes_the_graph(
     assert read_graph(toy_run / "graphs" / "toy.graph.json").input_kind == "features"
 
     assert main([*args, "--all-outputs", "--no-ci-only", "--json"]) == 0
-    result = FeatureCircuitResult.model_validate_json(capsys.readouterr().out)
+    result = CircuitResult.model_validate_json(capsys.readouterr().out)
+    assert isinstance(result.circuit, FeatureCircuitRecord)
     assert result.circuit.all_outputs and result.circuit.ci_only is None
     assert result.graph_nodes == len(read_graph(Path(result.path)).nodes)
 

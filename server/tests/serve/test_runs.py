@@ -14,6 +14,7 @@ from server_process import ServerProcess
 
 from .conftest import CANCEL_GRACE_S
 from .runs_api import (
+    Event,
     create_run,
     is_state,
     metrics_from,
@@ -213,6 +214,10 @@ def test_a_job_that_ignores_sigterm_is_killed_after_the_grace_period(
         load_tensors(RunPaths(run_dir).checkpoint(step))
 
 
+def job_ended(event: Event) -> bool:
+    return event.event == "job" and event.data["state"] == "ended"
+
+
 def test_analysis_commands_run_as_jobs_on_a_finished_run(
     server: ServerProcess, runs_root: Path
 ) -> None:
@@ -243,3 +248,16 @@ def test_analysis_commands_run_as_jobs_on_a_finished_run(
     assert any(event.event == "log" for event in events)
     assert (runs_root / run_id / "harvest.sqlite").is_file()
     assert request(server, "GET", f"/runs/{run_id}").json()["status"] == "done"
+
+    # A toy's graph and circuit jobs take the input's active features.
+    for kind, params in (
+        ("graph", {"features": {"1": 1.0, "3": 0.5}}),
+        ("optimize-circuit", {"features": {"1": 1.0}, "target": "1", "steps": 2}),
+    ):
+        last = read_events(server, run_id)[-1].id
+        job = {"kind": kind, "params": params}
+        assert request(server, "POST", f"/runs/{run_id}/jobs", json=job).status_code == 202
+        ended = read_events(server, run_id, last_event_id=last, until=job_ended)[-1]
+        assert ended.data["exit_code"] == 0, kind
+    listed = request(server, "GET", f"/runs/{run_id}/graphs").json()["graphs"]
+    assert {graph["id"] for graph in listed} == {"features-1-3", "circuit-features-1-output-1"}

@@ -22,9 +22,8 @@ from paramlens.analysis.export.engines import Engine, EngineName, OnnxEngine, To
 from paramlens.analysis.export.feeds import Feeds, sequence_limit
 from paramlens.analysis.export.masked_forward import MaskedForward, ModuleSlice, module_slices
 from paramlens.analysis.export.sidecar import MODEL_FILE, read_sidecar
-from paramlens.analysis.graphs.run_graphs import n_features
+from paramlens.analysis.inputs import FeatureInputs, describe_features, parse_input, run_inputs
 from paramlens.analysis.intervene_ids import MaskSelection, resolve_ids
-from paramlens.analysis.intervene_input import describe_features, feature_vector
 from paramlens.core.loaded_run import LoadedRun
 
 
@@ -166,27 +165,24 @@ def engine_for(run: LoadedRun, name: EngineName, threads: int | None = None) -> 
 
 
 def prepare_intervention(run: LoadedRun, spec: InterventionSpec) -> PreparedIntervention:
-    """Tokenise the prompt (or check the toy input) and build the masks; ValueError for a bad
-    prompt, input, ID or target."""
+    """The run's input (a prompt's tokens, or a toy's feature vector) and the masks; ValueError
+    for a bad prompt, input, ID or target."""
     modules = module_slices(run.decomposition.model)
-    if spec.features is not None:
-        if run.tokenizer is not None:
-            raise ValueError("this run decomposes a language model: give a prompt, not features")
-        vector = feature_vector(spec.features, n_features(run))
+    inputs = run_inputs(run)
+    model_input = parse_input(inputs, spec.prompt, spec.features)
+    if isinstance(inputs, FeatureInputs):
         selections = resolve_ids(spec.ids, modules, None)
-        feeds = _feeds(np.array(vector, dtype=np.float32), modules, selections, spec.mode, None)
-        return PreparedIntervention(sorted(spec.features), selections, spec.target_output, feeds)
-    assert spec.prompt is not None, "the spec gives a prompt or features"
-    tokenizer = _tokenizer(run)
-    token_ids = tokenizer.encode(spec.prompt, add_special_tokens=False).ids
-    if not token_ids:
-        raise ValueError("the prompt has no tokens")
+        row = model_input.batch[0].numpy().astype(np.float32)
+        feeds = _feeds(row, modules, selections, spec.mode, None)
+        features = [feature for feature, _ in model_input.active]
+        return PreparedIntervention(features, selections, spec.target_output, feeds)
+    token_ids = model_input.batch[0].tolist()
     limit = sequence_limit(run.decomposition.target.model)
     if limit is not None and len(token_ids) > limit:
         raise ValueError(f"the prompt is {len(token_ids)} tokens; the model takes at most {limit}")
     selections = resolve_ids(spec.ids, modules, len(token_ids))
-    target_id = None if spec.target is None else target_token(tokenizer, spec.target)
-    row = np.array(token_ids, dtype=np.int64)
+    target_id = None if spec.target is None else target_token(inputs.tokenizer, spec.target)
+    row = model_input.batch[0].numpy().astype(np.int64)
     feeds = _feeds(row, modules, selections, spec.mode, len(token_ids))
     return PreparedIntervention(token_ids, selections, target_id, feeds)
 
@@ -215,19 +211,6 @@ def component_mask(
         rows = slice(None) if selection.position is None else selection.position
         mask[rows, selection.column] = chosen
     return mask
-
-
-def _tokenizer(run: LoadedRun) -> Tokenizer:
-    if run.tokenizer is None:
-        if run.decomposition.target.kind == "toy":
-            raise ValueError(
-                "this run decomposes a toy model, which reads feature vectors: give its input's "
-                "features (feature index -> value), not a prompt"
-            )
-        raise ValueError(
-            "interventions take a text prompt, but this run's target has no tokenizer in its config"
-        )
-    return run.tokenizer
 
 
 def _feeds(

@@ -16,8 +16,8 @@ from paramlens.commands.intervene import output_index
 from paramlens.commands.types import Subparsers
 
 if TYPE_CHECKING:  # imported where used: they load torch, which starting the CLI need not
-    from paramlens.analysis.circuit import CircuitResult, FeatureCircuitResult
-    from paramlens.analysis.circuit.faithfulness import CircuitOutputValues
+    from paramlens.analysis.circuit import CircuitResult
+    from paramlens.analysis.graphs.graph_file import CircuitOutputValues
 
 # flag -> (CircuitSettings field, argparse type, its default, help). The defaults are written
 # here for --help, which should not wait for torch to load; a test holds them to CircuitSettings.
@@ -96,11 +96,8 @@ def register(subparsers: Subparsers) -> None:
 def _optimize(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from paramlens.analysis.circuit import (
-        FeatureCircuitResult,
-        optimize_circuit,
-        optimize_feature_circuit,
-    )
+    from paramlens.analysis.circuit import optimize_circuit
+    from paramlens.analysis.graphs.graph_file import CircuitRecord
     from paramlens.analysis.graphs.settings import CircuitSettings
 
     given = {field: getattr(args, field) for field, _, _, _ in SETTING_FLAGS.values()}
@@ -115,48 +112,40 @@ def _optimize(args: argparse.Namespace) -> int:
         )
         return usage_error("optimize-circuit", problems)
     features = args.features or args.input
-    result: CircuitResult | FeatureCircuitResult
     try:
-        if features is not None:
-            if args.position is not None:
-                raise ValueError("--position is for prompts; a toy model's input has no positions")
-            result = optimize_feature_circuit(
-                args.run_dir,
-                features,
-                output_index(args.target),
-                settings,
-                args.all_outputs,
-                args.graph_id,
-                args.device,
-                progress=True,
-            )
-        else:
-            if args.all_outputs:
-                raise ValueError("--all-outputs is for toy models (--features or --input)")
-            result = optimize_circuit(
-                args.run_dir,
-                args.prompt,
-                args.target,
-                settings,
-                args.position,
-                args.graph_id,
-                args.device,
-                progress=True,
-            )
+        if features is not None and args.position is not None:
+            raise ValueError("--position is for prompts; a toy model's input has no positions")
+        if features is None and args.all_outputs:
+            raise ValueError("--all-outputs is for toy models (--features or --input)")
+        result = optimize_circuit(
+            args.run_dir,
+            args.target if features is None else output_index(args.target),
+            args.prompt,
+            features,
+            settings,
+            args.position,
+            args.all_outputs,
+            args.graph_id,
+            args.device,
+            progress=True,
+        )
     except (FileNotFoundError, ValueError, RuntimeError) as error:  # RuntimeError: no CUDA
         return usage_error("optimize-circuit", error)
     if args.json:
         print(result.model_dump_json())
-    elif isinstance(result, FeatureCircuitResult):
-        print(feature_report(result))
-    else:
+    elif isinstance(result.circuit, CircuitRecord):
         print(report(result))
+    else:
+        print(feature_report(result))
     return 0
 
 
 def report(result: "CircuitResult") -> str:
     """The three probabilities side by side for each circuit, then the graph's path."""
+    from paramlens.analysis.graphs.graph_file import CircuitRecord
+
     circuit = result.circuit
+    assert isinstance(circuit, CircuitRecord)
     context = "".join(result.tokens[: circuit.position + 1])
     lines = [
         f"target {circuit.target_token!r} after {context!r} (position {circuit.position}): "
@@ -175,10 +164,13 @@ def report(result: "CircuitResult") -> str:
     return "\n".join(lines)
 
 
-def feature_report(result: "FeatureCircuitResult") -> str:
+def feature_report(result: "CircuitResult") -> str:
     """A toy circuit: the target output's value, then the outputs' MSE, three ways for each
     circuit; then the graph's path."""
+    from paramlens.analysis.graphs.graph_file import FeatureCircuitRecord
+
     circuit = result.circuit
+    assert isinstance(circuit, FeatureCircuitRecord)
     output = f"output {circuit.target_output}"
     loss = "every output" if circuit.all_outputs else output
     lines = [

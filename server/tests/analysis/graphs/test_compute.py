@@ -216,7 +216,7 @@ def test_a_model_mixing_positions_outside_attention_gets_the_same_graph() -> Non
 def test_bad_inputs_fail_with_what_is_wrong(llama_model: LlamaModel) -> None:
     model, ci_fn = llama_model
     settings = GraphSettings()
-    with pytest.raises(ValueError, match=r"token_ids must have shape \(1, T\)"):
+    with pytest.raises(ValueError, match=r"the input must have shape \(1, T\)"):
         compute_attribution_graph(model, ci_fn, torch.zeros(2, 3, dtype=torch.long), settings)
     with pytest.raises(ValueError, match="chunk_size must be at least 1"):
         compute_attribution_graph(

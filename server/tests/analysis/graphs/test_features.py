@@ -1,4 +1,5 @@
-"""Feature graphs of toy models: one input vector, edges checked against their closed forms."""
+"""Graphs of toy models: one feature vector, the same computation as a prompt's (one position,
+whose input nodes are the active features), edges checked against their closed forms."""
 
 from pathlib import Path
 
@@ -6,8 +7,11 @@ import pytest
 import torch
 from torch import Tensor
 
-from paramlens.analysis.graphs.build import build_feature_graph
-from paramlens.analysis.graphs.features import compute_feature_graph
+from paramlens.analysis.graphs.build import build_graph
+from paramlens.analysis.graphs.compute import (
+    compute_attribution_graph,
+    compute_attribution_graph_naive,
+)
 from paramlens.analysis.graphs.graph_file import (
     ComponentNode,
     EmbedNode,
@@ -16,13 +20,19 @@ from paramlens.analysis.graphs.graph_file import (
     write_graph,
 )
 from paramlens.analysis.graphs.prune import keep_all
-from paramlens.analysis.graphs.raw_graph import ComponentNodeData, EmbedNodeData, OutputNodeData
+from paramlens.analysis.graphs.raw_graph import (
+    ComponentNodeData,
+    EmbedNodeData,
+    OutputNodeData,
+    RawGraph,
+)
 from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.analysis.inputs import FeatureInputs
 from paramlens.decomp.ci_functions import SharedMLPCI
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.targets.tms import TMS, TMSConfig
 
-from .test_compute import always_important, weights_by_pair
+from .test_compute import always_important, assert_same_graph, weights_by_pair
 
 N_FEATURES = 5
 
@@ -38,17 +48,26 @@ def tms_model() -> tuple[ComponentModel, SharedMLPCI]:
     return model, always_important(SharedMLPCI(model.decomposed, hidden_dims=[4]).double())
 
 
+def feature_graph(
+    model: ComponentModel, ci_fn: SharedMLPCI, x: Tensor, settings: GraphSettings
+) -> RawGraph:
+    return compute_attribution_graph(model, ci_fn, x[None], settings, kind="features")
+
+
 def test_edges_are_direct_effects_of_features_subcomponents_and_delta(
     tms_model: tuple[ComponentModel, SharedMLPCI],
 ) -> None:
     model, ci_fn = tms_model
     x = torch.tensor([0.0, 1.0, 0.0, 0.5, 0.0], dtype=torch.float64)
     settings = GraphSettings(ci_threshold=0.0, multiply_by_ci=False, output_min_probability=0)
-    graph = compute_feature_graph(model, ci_fn, x, settings)
+    graph = feature_graph(model, ci_fn, x, settings)
+    naive = compute_attribution_graph_naive(model, ci_fn, x[None], settings, kind="features")
+    assert_same_graph(graph, naive)
 
+    # Feature i's input node is embed:i; everything else is at the vector's one position.
     embeds = [node for node in graph.nodes if isinstance(node, EmbedNodeData)]
-    assert [(n.position, n.token_id, n.value) for n in embeds] == [(0, 1, 1.0), (1, 3, 0.5)]
-    assert graph.token_ids == (1, 3) and graph.modules == ("linear1", "linear2")
+    assert [(n.position, n.token_id, n.value) for n in embeds] == [(1, 1, 1.0), (3, 3, 0.5)]
+    assert graph.token_ids == () and graph.modules == ("linear1", "linear2")
     components = [node for node in graph.nodes if isinstance(node, ComponentNodeData)]
     assert {(n.module, n.position) for n in components} == {("linear1", 0), ("linear2", 0)}
     assert len(components) == 7  # CI 1 everywhere: every subcomponent is a node
@@ -74,15 +93,15 @@ def test_edges_are_direct_effects_of_features_subcomponents_and_delta(
         "linear2": U2 * relu_on,
     }
     expected: dict[tuple[str, str], float] = {}
-    for k, i in enumerate((1, 3)):
+    for i in (1, 3):
         for c in range(3):
-            expected[(f"embed:{k}", f"linear1:0:{c}")] = float(V1[i, c] * x[i])
+            expected[(f"embed:{i}", f"linear1:0:{c}")] = float(V1[i, c] * x[i])
         for c in range(4):
-            expected[(f"embed:{k}", f"linear2:0:{c}")] = float(
+            expected[(f"embed:{i}", f"linear2:0:{c}")] = float(
                 (deltas["linear1"].T @ V2)[i, c] * x[i]
             )
         for j in range(N_FEATURES):
-            expected[(f"embed:{k}", f"output:0:{j}")] = float(to_out["features"][i, j] * x[i])
+            expected[(f"embed:{i}", f"output:0:{j}")] = float(to_out["features"][i, j] * x[i])
     for c in range(3):
         for d in range(4):
             expected[(f"linear1:0:{c}", f"linear2:0:{d}")] = float((U1 @ V2)[c, d] * act1[c])
@@ -100,8 +119,8 @@ def test_edges_are_direct_effects_of_features_subcomponents_and_delta(
 def test_edges_are_scaled_by_the_source_ci(tms_model: tuple[ComponentModel, SharedMLPCI]) -> None:
     model, ci_fn = tms_model
     x = torch.tensor([1.0, 0.0, 0.0, 0.0, 0.0], dtype=torch.float64)
-    plain = compute_feature_graph(model, ci_fn, x, GraphSettings(multiply_by_ci=False))
-    scaled = compute_feature_graph(model, ci_fn, x, GraphSettings(multiply_by_ci=True))
+    plain = feature_graph(model, ci_fn, x, GraphSettings(multiply_by_ci=False))
+    scaled = feature_graph(model, ci_fn, x, GraphSettings(multiply_by_ci=True))
     ci = {f"linear1:0:{n.component}": n.ci for n in plain.nodes if isinstance(n, ComponentNodeData)}
     ci |= {
         f"linear2:0:{n.component}": n.ci for n in plain.nodes if isinstance(n, ComponentNodeData)
@@ -115,11 +134,15 @@ def test_a_built_feature_graph_is_a_graph_file(
     tms_model: tuple[ComponentModel, SharedMLPCI], tmp_path: Path
 ) -> None:
     model, ci_fn = tms_model
-    graph = build_feature_graph(
-        model, ci_fn, {3: 0.5, 1: 1.0}, N_FEATURES, GraphSettings(), run_id="toy", weights_step=9
+    inputs = FeatureInputs(N_FEATURES)
+    model_input = inputs.vector({3: 0.5, 1: 1.0})
+    graph = build_graph(
+        model, ci_fn, inputs, model_input, GraphSettings(), run_id="toy", weights_step=9
     )
     assert (graph.id, graph.prompt, graph.input_kind) == ("features-1-3", "1=1, 3=0.5", "features")
-    assert graph.tokens == ["feature 1", "feature 3"] and graph.weights_step == 9
+    # One position, labelled by the input; its subcomponents and outputs are all there.
+    assert graph.tokens == ["1=1, 3=0.5"] and graph.weights_step == 9
+    assert {node.position for node in graph.nodes if not isinstance(node, EmbedNode)} == {0}
     embeds = [node for node in graph.nodes if isinstance(node, EmbedNode)]
     assert [(n.token, n.token_id, n.activation) for n in embeds] == [
         ("feature 1", 1, 1.0),
@@ -145,9 +168,9 @@ def test_bad_inputs_say_what_is_wrong(
 ) -> None:
     model, ci_fn = tms_model
     with pytest.raises(ValueError, match=message):
-        build_feature_graph(model, ci_fn, features, N_FEATURES, GraphSettings())
+        FeatureInputs(N_FEATURES).vector(features)
     with pytest.raises(ValueError, match="no active feature"):
-        compute_feature_graph(model, ci_fn, torch.zeros(N_FEATURES).double(), GraphSettings())
+        feature_graph(model, ci_fn, torch.zeros(N_FEATURES).double(), GraphSettings())
 
 
 def test_keep_all_keeps_everything_with_the_influence_prune_stores(
@@ -155,7 +178,7 @@ def test_keep_all_keeps_everything_with_the_influence_prune_stores(
 ) -> None:
     model, ci_fn = tms_model
     x = torch.tensor([0.0, 1.0, 0.0, 0.5, 0.0], dtype=torch.float64)
-    graph = compute_feature_graph(model, ci_fn, x, GraphSettings())
+    graph = feature_graph(model, ci_fn, x, GraphSettings())
     pruning = keep_all(graph)
     assert bool(pruning.node_mask.all()) and bool(pruning.edge_mask.all())
     is_component = Tensor([isinstance(node, ComponentNodeData) for node in graph.nodes]).bool()

@@ -1,30 +1,25 @@
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 from tokenizers import Tokenizer, models, pre_tokenizers
 
 from paramlens.analysis.graphs import build_graph
 from paramlens.analysis.graphs.build import slug
 from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
-    CircuitProbabilities,
-    CircuitRecord,
     ComponentNode,
     EmbedNode,
-    GraphEdge,
     GraphFileError,
-    OutputNode,
     graph_json,
     graph_path,
     read_graph,
     write_graph,
 )
-from paramlens.analysis.graphs.settings import CircuitSettings, GraphSettings
+from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.analysis.inputs import TokenInputs
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
 
@@ -32,7 +27,6 @@ from .conftest import VOCAB
 
 REPO = Path(__file__).resolve().parents[4]
 EXAMPLE = REPO / "examples" / "tiny.graph.json"
-PROTOCOL = REPO / "protocol" / "graph.ts"
 WORDS = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran"]
 
 LlamaModel = tuple[ComponentModel, GlobalTransformerCI]
@@ -51,44 +45,10 @@ def word_tokenizer() -> Tokenizer:
 def built(llama_model: LlamaModel) -> AttributionGraph:
     model, ci_fn = llama_model
     settings = GraphSettings(ci_threshold=0.3)
+    inputs = TokenInputs(word_tokenizer())
     return build_graph(
-        model, ci_fn, word_tokenizer(), "the cat sat on the mat", settings, run_id="r1"
+        model, ci_fn, inputs, inputs.prompt("the cat sat on the mat"), settings, run_id="r1"
     )
-
-
-def typescript_fields() -> dict[str, dict[str, bool]]:
-    """interface name -> field -> optional, from protocol/graph.ts."""
-    text = PROTOCOL.read_text(encoding="utf-8")
-    interfaces = {}
-    for name, body in re.findall(r"export interface (\w+) \{(.*?)\n\}", text, re.DOTALL):
-        fields = re.findall(r"^  (\w+)(\??):", body, re.MULTILINE)
-        interfaces[name] = {field: optional == "?" for field, optional in fields}
-    return interfaces
-
-
-@pytest.mark.parametrize(
-    ("interface", "model"),
-    [
-        ("ComponentNode", ComponentNode),
-        ("EmbedNode", EmbedNode),
-        ("OutputNode", OutputNode),
-        ("GraphEdge", GraphEdge),
-        ("GraphSettings", GraphSettings),
-        ("CircuitSettings", CircuitSettings),
-        ("CircuitProbabilities", CircuitProbabilities),
-        ("CircuitRecord", CircuitRecord),
-        ("AttributionGraph", AttributionGraph),
-    ],
-)
-def test_the_models_have_the_typescript_fields(interface: str, model: type[BaseModel]) -> None:
-    fields = typescript_fields()[interface]
-    assert set(fields) == set(model.model_fields)
-    if model in (GraphSettings, CircuitSettings):
-        return  # written in full, so required in TypeScript though every setting has a default
-    for name, optional in fields.items():
-        has_default = not model.model_fields[name].is_required()
-        if name not in ("kind", "format_version"):  # constants the writer fills in
-            assert optional == has_default, name
 
 
 def test_the_example_graph_reads(tmp_path: Path) -> None:
@@ -168,7 +128,6 @@ def test_graph_ids_from_prompts_are_file_names() -> None:
     assert len(slug("word " * 40)) <= 48
 
 
-def test_an_empty_prompt_is_refused(llama_model: LlamaModel) -> None:
-    model, ci_fn = llama_model
+def test_an_empty_prompt_is_refused() -> None:
     with pytest.raises(ValueError, match="has no tokens"):
-        build_graph(model, ci_fn, word_tokenizer(), "   ", GraphSettings())
+        TokenInputs(word_tokenizer()).prompt("   ")

@@ -18,6 +18,7 @@ from paramlens.analysis.graphs.graph_file import (
 )
 from paramlens.analysis.graphs.interop import cantor_pair, from_circuit_tracer, to_circuit_tracer
 from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.analysis.inputs import TokenInputs
 from paramlens.decomp.ci_transformer import GlobalTransformerCI
 from paramlens.decomp.component_model import ComponentModel
 
@@ -39,7 +40,8 @@ def schema() -> dict[str, Any]:
 def built(llama_model: tuple[ComponentModel, GlobalTransformerCI]) -> AttributionGraph:
     model, ci_fn = llama_model
     settings = GraphSettings(ci_threshold=0.3, output_positions="all")
-    return build_graph(model, ci_fn, word_tokenizer(), "a cat ran", settings, run_id="run-7")
+    inputs = TokenInputs(word_tokenizer())
+    return build_graph(model, ci_fn, inputs, inputs.prompt("a cat ran"), settings, run_id="run-7")
 
 
 def test_the_schema_copy_is_the_published_schema_unchanged() -> None:

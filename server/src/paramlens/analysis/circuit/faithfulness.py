@@ -17,29 +17,13 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from pydantic import BaseModel, ConfigDict, Field
 from torch import Tensor
 
 from paramlens.analysis.circuit.target import Behaviour, CircuitTarget, FeatureTarget
-from paramlens.analysis.graphs.graph_file import CircuitProbabilities
+from paramlens.analysis.graphs.graph_file import CircuitOutputValues, CircuitProbabilities
 from paramlens.analysis.graphs.settings import CircuitSettings
 from paramlens.decomp.component_model import ComponentModel
 from paramlens.decomp.masks import masks_from_sources, stochastic_masks
-
-
-class CircuitOutputValues(BaseModel):
-    """A toy circuit's target output, and the outputs' squared error against the target
-    model's, when the circuit is kept and the rest is ablated."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    nodes: int = Field(ge=0)  # components with CI above the threshold
-    ci_masked: float  # the target output's value with masks equal to the CI, Δ off
-    stochastic: float  # its mean over random masks g + (1 − g)·U(0, 1)
-    adversarial: float  # after sign-ascent PGD on the rest's masks
-    ci_masked_mse: float = Field(ge=0.0)  # mean over outputs of the squared error, likewise
-    stochastic_mse: float = Field(ge=0.0)
-    adversarial_mse: float = Field(ge=0.0)
 
 
 @dataclass(frozen=True)

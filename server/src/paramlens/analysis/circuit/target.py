@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import torch
-from tokenizers import Tokenizer
 from torch import Tensor
 
-from paramlens.analysis.graphs.build import token_decoder, tokenize
+from paramlens.analysis.inputs import TokenInputs
 
 
 class Behaviour(Protocol):
@@ -73,30 +72,22 @@ class FeatureTarget:
 
 
 def resolve_target(
-    tokenizer: Tokenizer,
-    prompt: str,
-    target: str,
-    position: int | None = None,
-    device: torch.device | None = None,
+    inputs: TokenInputs, batch: Tensor, target: str, position: int | None = None
 ) -> CircuitTarget:
-    """The prompt's tokens and the target token; `target` must be exactly one token.
+    """The target token after a prompt (batch (1, T)); `target` must be exactly one token.
 
     position: where the target is predicted, default the last position; negative counts from
     the end (-1 is the last).
     """
-    ids = tokenize(tokenizer, prompt)
-    pieces = tokenizer.encode(target, add_special_tokens=False).ids
-    decode = token_decoder(tokenizer)
+    pieces = inputs.tokenizer.encode(target, add_special_tokens=False).ids
     if len(pieces) != 1:
-        shown = ", ".join(repr(decode(piece)) for piece in pieces) or "none"
+        shown = ", ".join(repr(inputs.token_text(piece)) for piece in pieces) or "none"
         raise ValueError(
             f"the target {target!r} is {len(pieces)} tokens ({shown}); give text that is "
             "exactly one token of the run's tokenizer (mind a leading space)"
         )
-    T = len(ids)
+    T = batch.shape[1]
     chosen = T - 1 if position is None else position
     if not -T <= chosen < T:
         raise ValueError(f"position {position} is outside the prompt's {T} tokens")
-    return CircuitTarget(
-        torch.tensor([ids], device=device), chosen % T, pieces[0], decode(pieces[0])
-    )
+    return CircuitTarget(batch, chosen % T, pieces[0], inputs.token_text(pieces[0]))

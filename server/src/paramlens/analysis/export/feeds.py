@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from paramlens.analysis.export.masked_forward import ModuleSlice, module_slices
-from paramlens.analysis.export.sidecar import InputKind
+from paramlens.analysis.inputs import InputKind
 from paramlens.core.loaded_run import LoadedRun
 
 # Attributes that hold a target's longest sequence: the built-in Llama's config, then GPT-2's

@@ -7,12 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from paramlens.analysis.inputs import InputKind
 from paramlens.runs.atomic import atomic_write_json
 
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
-
-InputKind = Literal["tokens", "features"]
 
 
 class SidecarModule(BaseModel):

@@ -5,21 +5,19 @@ settings                 what shapes a graph (CI threshold, output tokens, pruni
 nodes                    the clean forward, CI, and the graph's nodes
 compute                  direct-effect edges, batched (and the one-backward-per-node reference)
 same_position_attention  attention whose gradient stays within a position, for batching
-features                 graphs of toy models: one input vector, its active features as inputs
 raw_graph                the computed graph before pruning
 prune                    circuit-tracer pruning by influence on the outputs
 graph_file               `graphs/<id>.graph.json` (protocol/graph.ts): models, reader, writer
-build                    build_graph: prompt (or toy input) -> pruned graph file contents
+build                    build_graph: an input (prompt or toy feature vector) -> graph file contents
 run_graphs               graphs of a finished run, written into its graphs/ directory
 interop                  export to and import from circuit-tracer / Neuronpedia JSON
 """
 
-from paramlens.analysis.graphs.build import build_feature_graph, build_graph
+from paramlens.analysis.graphs.build import build_graph
 from paramlens.analysis.graphs.compute import (
     compute_attribution_graph,
     compute_attribution_graph_naive,
 )
-from paramlens.analysis.graphs.features import compute_feature_graph
 from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     GraphFileError,
@@ -39,11 +37,9 @@ __all__ = [
     "GraphSettings",
     "Pruning",
     "RawGraph",
-    "build_feature_graph",
     "build_graph",
     "compute_attribution_graph",
     "compute_attribution_graph_naive",
-    "compute_feature_graph",
     "from_circuit_tracer",
     "graph_path",
     "keep_all",

@@ -1,19 +1,17 @@
-"""A prompt's attribution graph, computed, pruned and ready to write as `graphs/<id>.graph.json`."""
+"""An input's attribution graph, computed, pruned and ready to write as `graphs/<id>.graph.json`."""
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Literal
+from collections.abc import Mapping
 
-import torch
-from tokenizers import Tokenizer
+from torch import Tensor
 
 from paramlens.analysis.graphs.compute import compute_attribution_graph
-from paramlens.analysis.graphs.features import compute_feature_graph
 from paramlens.analysis.graphs.graph_file import (
     AttributionGraph,
     CircuitRecord,
     ComponentNode,
     EmbedNode,
+    FeatureCircuitRecord,
     GraphEdge,
     GraphNode,
     OutputNode,
@@ -21,6 +19,7 @@ from paramlens.analysis.graphs.graph_file import (
 from paramlens.analysis.graphs.prune import Pruning, prune
 from paramlens.analysis.graphs.raw_graph import ComponentNodeData, EmbedNodeData, RawGraph, node_id
 from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.analysis.inputs import AnalysisInput, Inputs
 from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel
 
@@ -30,108 +29,63 @@ _MAX_ID_LENGTH = 48
 def build_graph(
     model: ComponentModel,
     ci_fn: CIFunction,
-    tokenizer: Tokenizer,
-    prompt: str,
+    inputs: Inputs,
+    model_input: AnalysisInput,
     settings: GraphSettings,
     graph_id: str | None = None,
     run_id: str | None = None,
     weights_step: int | None = None,
 ) -> AttributionGraph:
-    """The pruned attribution graph of `prompt`, tokenised as training data is (no special
-    tokens). graph_id defaults to a slug of the prompt."""
-    ids = tokenize(tokenizer, prompt)
-    device = next(model.components.parameters()).device
-    raw = compute_attribution_graph(model, ci_fn, torch.tensor([ids], device=device), settings)
+    """The pruned attribution graph of one input (a prompt, or a toy's feature vector).
+    graph_id defaults to `default_graph_id`."""
+    batch = on_model(model, model_input)
+    raw = compute_attribution_graph(model, ci_fn, batch, settings, kind=model_input.kind)
     pruning = prune(raw, settings.node_threshold, settings.edge_threshold)
-    graph_id = slug(prompt) if graph_id is None else graph_id
     return graph_from_raw(
         raw,
         pruning,
-        token_decoder(tokenizer),
-        prompt,
-        graph_id,
+        inputs,
+        model_input,
+        default_graph_id(model_input) if graph_id is None else graph_id,
         settings,
         run_id,
         weights_step=weights_step,
     )
 
 
-def build_feature_graph(
-    model: ComponentModel,
-    ci_fn: CIFunction,
-    features: Mapping[int, float],
-    n_features: int,
-    settings: GraphSettings,
-    graph_id: str | None = None,
-    run_id: str | None = None,
-    weights_step: int | None = None,
-) -> AttributionGraph:
-    """The pruned attribution graph of a toy model on one input: `features` maps feature
-    indices to their values, every other feature is 0. graph_id defaults to
-    `features-<i>-<j>…`."""
-    for feature, value in features.items():
-        if not 0 <= feature < n_features:
-            raise ValueError(f"feature {feature} is out of range: the model has {n_features}")
-        if value == 0 or value != value or abs(value) == float("inf"):
-            raise ValueError(f"feature {feature} has value {value}; give a finite nonzero value")
+def on_model(model: ComponentModel, model_input: AnalysisInput) -> Tensor:
+    """The input's batch on the model's device (feature values in its dtype)."""
     weight = next(model.components.parameters())
-    x = torch.zeros(n_features, dtype=weight.dtype, device=weight.device)
-    for feature, value in features.items():
-        x[feature] = value
-    raw = compute_feature_graph(model, ci_fn, x, settings)
-    pruning = prune(raw, settings.node_threshold, settings.edge_threshold)
-    active = sorted(features)
-    prompt = ", ".join(f"{feature}={features[feature]:g}" for feature in active)
-    graph_id = "features-" + "-".join(map(str, active)) if graph_id is None else graph_id
-    return graph_from_raw(
-        raw,
-        pruning,
-        lambda feature: f"feature {feature}",
-        prompt,
-        graph_id,
-        settings,
-        run_id,
-        decode_output=lambda dim: f"output {dim}",
-        input_kind="features",
-        weights_step=weights_step,
-    )
+    batch = model_input.batch.to(weight.device)
+    return batch.to(weight.dtype) if model_input.kind == "features" else batch
 
 
-def tokenize(tokenizer: Tokenizer, prompt: str) -> list[int]:
-    """The prompt's token ids, tokenised as training data is (no special tokens)."""
-    ids: list[int] = tokenizer.encode(prompt, add_special_tokens=False).ids
-    if not ids:
-        raise ValueError(f"the prompt {prompt!r} has no tokens")
-    return ids
+def default_graph_id(model_input: AnalysisInput) -> str:
+    """A slug of the prompt (`the-cat-sat`), or `features-1-3` for a feature vector."""
+    if model_input.kind == "tokens":
+        return slug(model_input.text)
+    return features_graph_id(model_input.features)
 
 
-def token_decoder(tokenizer: Tokenizer) -> Callable[[int], str]:
-    """One token id -> its text, special tokens included."""
-
-    def decode(token_id: int) -> str:
-        text: str = tokenizer.decode([token_id], skip_special_tokens=False)
-        return text
-
-    return decode
+def features_graph_id(features: Mapping[int, float]) -> str:
+    """`features-1-3`: the graph of an input whose active features are 1 and 3."""
+    return "features-" + "-".join(str(feature) for feature in sorted(features))
 
 
 def graph_from_raw(
     raw: RawGraph,
     pruning: Pruning,
-    decode: Callable[[int], str],
-    prompt: str,
+    inputs: Inputs,
+    model_input: AnalysisInput,
     graph_id: str,
     settings: GraphSettings | None = None,
     run_id: str | None = None,
-    decode_output: Callable[[int], str] | None = None,
-    input_kind: Literal["tokens", "features"] = "tokens",
     weights_step: int | None = None,
-    circuit: CircuitRecord | None = None,
+    circuit: CircuitRecord | FeatureCircuitRecord | None = None,
 ) -> AttributionGraph:
-    """The graph file's contents: what pruning kept of `raw`, tokens decoded with `decode`
-    (output tokens with `decode_output` when given)."""
-    decode_output = decode if decode_output is None else decode_output
-    tokens = [decode(token_id) for token_id in raw.token_ids]
+    """The graph file's contents: what pruning kept of `raw`, labelled by `inputs`: the input's
+    positions (a prompt's tokens, a feature vector's one position), each input node (a token, or
+    `feature i`) and each output (a token, or `output i`)."""
     nodes: list[GraphNode] = []
     for index in pruning.node_mask.nonzero().flatten().tolist():
         node = raw.nodes[index]
@@ -148,12 +102,11 @@ def graph_from_raw(
                 )
             )
         elif isinstance(node, EmbedNodeData):
-            token = tokens[node.position]
             nodes.append(
                 EmbedNode(
                     id=node_id(node),
                     position=node.position,
-                    token=token,
+                    token=inputs.input_label(node.token_id),
                     token_id=node.token_id,
                     activation=node.value,
                 )
@@ -164,7 +117,7 @@ def graph_from_raw(
                     id=node_id(node),
                     position=node.position,
                     token_id=node.token_id,
-                    token=decode_output(node.token_id),
+                    token=inputs.output_label(node.token_id),
                     probability=node.probability,
                     activation=node.activation,
                 )
@@ -181,12 +134,12 @@ def graph_from_raw(
     ]
     return AttributionGraph(
         id=graph_id,
-        prompt=prompt,
-        tokens=tokens,
+        prompt=model_input.text,
+        tokens=list(model_input.labels),
         modules=list(raw.modules),
         nodes=nodes,
         edges=edges,
-        input_kind=input_kind,
+        input_kind=model_input.kind,
         run_id=run_id,
         weights_step=weights_step,
         settings=settings,

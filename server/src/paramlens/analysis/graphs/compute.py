@@ -50,10 +50,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from paramlens.analysis.graphs.nodes import ModuleNodes, NodeSelection, select_nodes
+from paramlens.analysis.graphs.nodes import ModuleNodes, NodeSelection, by_position, select_nodes
 from paramlens.analysis.graphs.raw_graph import RawGraph
 from paramlens.analysis.graphs.same_position_attention import SamePositionAttention
 from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.analysis.inputs import InputKind
 from paramlens.decomp.ci_functions import CIFunction
 from paramlens.decomp.component_model import ComponentModel, ForwardResult
 
@@ -78,18 +79,22 @@ def crosses_positions(source: str, target: str) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class _Source:
-    """What edges come from: the embedding or one module's subcomponents.
+    """What edges come from: the input nodes or one module's subcomponents.
 
-    leaf: the tensor differentiated against, (1, T, ·). readout: (C, d_out) turning a gradient
-    at `leaf` into one at post (U, when the leaf is the module output), None when the leaf is
-    post itself. edge_scale: (T, C) for a module (see ModuleNodes), the embedding output
-    (T, d_model) for the embedding.
+    leaf: the tensor differentiated against, (1, T, ·), or a feature vector's (1, ·).
+    readout: (C, d_out) turning a gradient at `leaf` into one at post (U, when the leaf is the
+    module output), None when the leaf is post itself. edge_scale: (T, C) for a module (see
+    ModuleNodes), the input (T, D) for the inputs: the embedding output, or the features.
     """
 
-    nodes: ModuleNodes | None  # None for the embedding
+    nodes: ModuleNodes | None  # None for the inputs
     leaf: Tensor
     readout: Tensor | None
     edge_scale: Tensor
+
+    def at_positions(self, grad: Tensor) -> Tensor:
+        """A batched gradient at `leaf`, (rows, 1, ·) or (rows, 1, T, ·), as (rows, T, ·)."""
+        return grad[:, 0] if self.leaf.dim() == 3 else grad[:, 0, None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +115,7 @@ class _Targets:
     node_index: Tensor  # (n,)
     slots: Tensor  # (n,)
     sources: list[_Source]
+    inputs: "_Inputs"
 
     @property
     def n_rows(self) -> int:
@@ -127,47 +133,69 @@ class _Targets:
         return grads
 
 
+@dataclass(frozen=True, eq=False)
+class _Inputs:
+    """The input nodes: the position each feeds, and for a feature vector the one dimension of
+    the input each is, (n_in, D) (None for a prompt: a position's node is its whole embedding)."""
+
+    positions: Tensor
+    dims: Tensor | None
+
+
+def _inputs(selection: NodeSelection) -> _Inputs:
+    return _Inputs(selection.input_positions, selection.input_dims)
+
+
 # Gradients of rows [start, stop) at each source's leaf: (rows, 1, T, ·), None where unused.
 _Gradients = Callable[[_Targets, int, int], list[Tensor | None]]
 
 
 @dataclass(frozen=True, eq=False)
 class _Forward:
-    """result: output logits (1, T, vocab), and component acts when asked for. embedded: the
-    embedding output as a leaf (1, T, d_model). Module inputs and outputs (1, T, ·) by path, in
-    the autograd graph, when a module hook ran."""
+    """result: the output, and component acts when asked for. embedded: the input nodes' leaf,
+    the embedding output (1, T, d_model) or the feature vector (1, F). Module inputs and
+    outputs by path, in the autograd graph, when a module hook ran. T: positions (1 for a
+    feature vector, whose tensors have no position axis: `positioned` gives them one)."""
 
     result: ForwardResult
     embedded: Tensor
     inputs: dict[str, Tensor]
     outputs: dict[str, Tensor]
+    T: int
+
+    def positioned(self, value: Tensor) -> Tensor:
+        """(1, T, ·): a prompt's tensors as they are, a feature vector's (1, ·) as (1, 1, ·)."""
+        return value if value.dim() == 3 else value.unsqueeze(1)
 
     @property
-    def logits(self) -> Tensor:
-        return self.result.output
+    def output(self) -> Tensor:
+        return self.positioned(self.result.output)
 
     def embed_source(self) -> _Source:
-        return _Source(None, self.embedded, None, self.embedded[0].detach())
+        return _Source(None, self.embedded, None, by_position(self.embedded.detach(), self.T))
 
 
 def compute_attribution_graph(
     model: ComponentModel,
     ci_fn: CIFunction,
-    token_ids: Tensor,
+    batch: Tensor,
     settings: GraphSettings,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     ci: Mapping[str, Tensor] | None = None,
     outputs: Sequence[tuple[int, int]] | None = None,
+    kind: InputKind = "tokens",
 ) -> RawGraph:
-    """The attribution graph of one prompt, token_ids (1, T).
+    """The attribution graph of one input: a prompt's token ids (1, T), or with kind
+    `features` a toy model's feature vector (1, F), which is one position whose input nodes
+    are its active features.
 
     Each backward pass differentiates `chunk_size` rows at once; memory grows with
     chunk_size × T × Σ d_out. ci and outputs replace the CI function's CI and the likely
-    next tokens (see select_nodes).
+    outputs (see select_nodes).
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    selection = select_nodes(model, ci_fn, token_ids, settings, ci, outputs)
+    selection = select_nodes(model, ci_fn, batch, settings, kind, ci, outputs)
     deltas = {path: delta.detach() for path, delta in model.weight_deltas().items()}
     with torch.enable_grad():
         with SamePositionAttention():
@@ -182,14 +210,15 @@ def compute_attribution_graph(
 def compute_attribution_graph_naive(
     model: ComponentModel,
     ci_fn: CIFunction,
-    token_ids: Tensor,
+    batch: Tensor,
     settings: GraphSettings,
     ci: Mapping[str, Tensor] | None = None,
     outputs: Sequence[tuple[int, int]] | None = None,
+    kind: InputKind = "tokens",
 ) -> RawGraph:
     """The same graph the way the reference computes it: ComponentModel's all-ones forward with
     Δ, one backward per target node against every post. For tests and benchmarks."""
-    selection = select_nodes(model, ci_fn, token_ids, settings, ci, outputs)
+    selection = select_nodes(model, ci_fn, batch, settings, kind, ci, outputs)
     with torch.enable_grad():
         edges = _edges_of(_reference_targets(model, selection), 1, _one_by_one_gradients)
     return _graph(selection, edges)
@@ -235,13 +264,14 @@ def _edges_of(
 
 
 def _graph(selection: NodeSelection, edges: list[_Edges]) -> RawGraph:
-    no_index = torch.zeros(0, dtype=torch.long, device=selection.token_ids.device)
+    no_index = torch.zeros(0, dtype=torch.long, device=selection.batch.device)
     target = torch.cat([no_index, *(edge[0] for edge in edges)])
     source = torch.cat([no_index, *(edge[1] for edge in edges)])
-    weight = torch.cat([selection.logits.new_zeros(0), *(edge[2] for edge in edges)])
+    weight = torch.cat([selection.output_values.new_zeros(0), *(edge[2] for edge in edges)])
     order = torch.argsort(target * len(selection.nodes) + source)  # deterministic edge order
+    tokens = selection.batch[0].tolist() if selection.kind == "tokens" else []
     return RawGraph(
-        token_ids=tuple(int(token) for token in selection.token_ids[0].tolist()),
+        token_ids=tuple(int(token) for token in tokens),
         modules=tuple(nodes.path for nodes in selection.modules),
         nodes=tuple(selection.nodes),
         edge_targets=target[order].cpu(),
@@ -267,10 +297,11 @@ def _edges(targets: _Targets, start: int, stop: int, grads: list[Tensor | None])
     for source, grad in zip(targets.sources, grads, strict=True):
         if grad is None:
             continue
-        grad = grad[:, 0]  # (rows, T, ·)
-        if source.nodes is None:  # the embedding: gradient · embedding output, summed over d_model
-            weight = (grad[rows, positions] * source.edge_scale[positions]).sum(-1)  # (k,)
-            found.append((nodes, positions, weight))
+        grad = source.at_positions(grad)  # (rows, T, ·)
+        if source.nodes is None:
+            found.append(
+                _input_edges(targets.inputs, nodes, positions, grad[rows, positions], source)
+            )
             continue
         node_index, edge_scale = source.nodes.node_index, source.nodes.edge_scale  # (T, C)
         if targets.module is not None and crosses_positions(source.nodes.path, targets.module):
@@ -295,14 +326,30 @@ def _edges(targets: _Targets, start: int, stop: int, grads: list[Tensor | None])
     return targets.node_index[chosen][node], source_index, weight
 
 
+def _input_edges(
+    inputs: _Inputs, nodes: Tensor, positions: Tensor, grad: Tensor, source: _Source
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Edges from the input nodes into the chosen nodes (k,) at `positions`; grad (k, D) at the
+    input leaf there. A prompt's input node at a position is the whole embedding, so its weight
+    is the gradient · embedding output summed over d_model; a feature vector's input node is one
+    feature i at the one position, weighted ∂/∂x_i · x_i. Input node j has node index j."""
+    at_input = grad * source.edge_scale[positions]  # (k, D)
+    if inputs.dims is None:
+        return nodes, positions, at_input.sum(-1)
+    weight = at_input @ inputs.dims.T  # (k, n_in)
+    node, j = (inputs.positions[None, :] == positions[:, None]).nonzero(as_tuple=True)
+    return node, j, weight[node, j]
+
+
 def _hooked_forward(
     model: ComponentModel,
     selection: NodeSelection,
-    forward: Callable[[], ForwardResult],
+    forward: Callable[[Tensor], ForwardResult],
     module_hook: Callable[[str, Tensor, Tensor], Tensor] | None = None,
 ) -> _Forward:
-    """Run `forward` with the embedding output made a leaf and, if given, each decomposed
-    module's output y replaced by module_hook(path, x, y)."""
+    """Run `forward` on the input with the input nodes' tensor made a leaf (a prompt's
+    embedding output, or the feature vector itself) and, if given, each decomposed module's
+    output y replaced by module_hook(path, x, y)."""
     leaves: list[Tensor] = []
     inputs: dict[str, Tensor] = {}
     outputs: dict[str, Tensor] = {}
@@ -319,20 +366,26 @@ def _hooked_forward(
         outputs[path] = module_hook(path, args[0], output)
         return outputs[path]
 
-    handles = [selection.embedding.register_forward_hook(embed_hook)]
+    batch = selection.batch
+    handles = []
+    if selection.embedding is not None:
+        handles.append(selection.embedding.register_forward_hook(embed_hook))
+    else:
+        batch = batch.detach().clone().requires_grad_()
+        leaves.append(batch)
     if module_hook is not None:
         handles += [
             model.target.get_submodule(path).register_forward_hook(partial(hook, path))
             for path in model.module_paths
         ]
     try:
-        result = forward()
+        result = forward(batch)
     finally:
         for handle in handles:
             handle.remove()
     if len(leaves) != 1:
         raise ValueError(f"the token embedding ran {len(leaves)} times in one forward, not once")
-    return _Forward(result, leaves[0], inputs, outputs)
+    return _Forward(result, leaves[0], inputs, outputs, selection.n_positions)
 
 
 def _delta_forward(
@@ -344,15 +397,17 @@ def _delta_forward(
         x_delta = x @ deltas[path].T  # (..., d_out): x Δᵀ
         return y.detach() + (x_delta - x_delta.detach())  # the value of y, the gradient of x Δᵀ
 
-    return _hooked_forward(model, selection, lambda: model(selection.token_ids), through_delta)
+    return _hooked_forward(model, selection, lambda batch: model(batch), through_delta)
 
 
 def _positions_independent(forward: _Forward) -> bool:
-    """Whether the last position's logits have zero gradient at every other position's embedding."""
-    logits = forward.logits[0, -1]  # (vocab,)
+    """Whether the last position's outputs have zero gradient at every other position's input."""
+    if forward.T == 1:
+        return True
+    last = forward.output[0, -1]  # (vocab,)
     generator = torch.Generator().manual_seed(0)
-    direction = torch.randn(logits.shape, generator=generator).to(logits)
-    (grad,) = torch.autograd.grad(logits @ direction, forward.embedded, retain_graph=True)
+    direction = torch.randn(last.shape, generator=generator).to(last)
+    (grad,) = torch.autograd.grad(last @ direction, forward.embedded, retain_graph=True)
     return bool((grad[0, :-1] == 0).all())
 
 
@@ -397,11 +452,10 @@ def _same_position_targets(
                 if source.nodes is None or not crosses_positions(source.nodes.path, nodes.path)
             ]
             slots = _slots(nodes.positions, packed)
-            layers.append(
-                _module_targets(nodes, forward.inputs[nodes.path], grad_rows, slots, same)
-            )
+            x = forward.positioned(forward.inputs[nodes.path])
+            layers.append(_module_targets(selection, nodes, x, grad_rows, slots, same))
     slots = _slots(selection.output_positions, packed)
-    layers.append(_output_targets(selection, forward.logits, slots, sources))
+    layers.append(_output_targets(selection, forward.output, slots, sources))
     return layers
 
 
@@ -424,21 +478,19 @@ def _cross_position_targets(
         ]
         V = model.components_of(nodes.path).V.detach()  # (d_in, C)
         slots = _slots(nodes.positions, packed=False)
-        yield _module_targets(
-            nodes, forward.inputs[nodes.path], V[:, nodes.components].T, slots, sources
-        )
+        x = forward.positioned(forward.inputs[nodes.path])
+        yield _module_targets(selection, nodes, x, V[:, nodes.components].T, slots, sources)
 
 
 def _reference_targets(model: ComponentModel, selection: NodeSelection) -> list[_Targets]:
     """ComponentModel's forward with all masks 1 and Δ included; sources are the posts."""
-    device = selection.token_ids.device
+    device = selection.batch.device
     masks = {path: torch.ones(C, device=device) for path, C in model.module_C.items()}
     delta_masks = {path: torch.ones((), device=device) for path in model.module_paths}
 
-    def forward() -> ForwardResult:
-        token_ids = selection.token_ids
+    def forward(batch: Tensor) -> ForwardResult:
         result: ForwardResult = model(
-            token_ids, masks=masks, delta_masks=delta_masks, cache=["component_acts"]
+            batch, masks=masks, delta_masks=delta_masks, cache=["component_acts"]
         )
         return result
 
@@ -451,30 +503,44 @@ def _reference_targets(model: ComponentModel, selection: NodeSelection) -> list[
     layers = []
     for i, nodes in enumerate(selection.modules):
         if len(nodes.positions):
-            pre = acts[nodes.path].pre  # (1, T, C)
+            pre = run.positioned(acts[nodes.path].pre)  # (1, T, C)
             eye = torch.eye(pre.shape[-1], dtype=pre.dtype, device=pre.device)
             slots = _slots(nodes.positions, packed=False)
             layers.append(
-                _module_targets(nodes, pre, eye[nodes.components], slots, sources[: i + 1])
+                _module_targets(
+                    selection, nodes, pre, eye[nodes.components], slots, sources[: i + 1]
+                )
             )
     slots = _slots(selection.output_positions, packed=False)
-    layers.append(_output_targets(selection, run.logits, slots, sources))
+    layers.append(_output_targets(selection, run.output, slots, sources))
     return layers
 
 
 def _module_targets(
-    nodes: ModuleNodes, tensor: Tensor, grad_rows: Tensor, slots: Tensor, sources: list[_Source]
+    selection: NodeSelection,
+    nodes: ModuleNodes,
+    tensor: Tensor,
+    grad_rows: Tensor,
+    slots: Tensor,
+    sources: list[_Source],
 ) -> _Targets:
     node_index = nodes.node_index[nodes.positions, nodes.components]
-    return _Targets(nodes.path, tensor, grad_rows, nodes.positions, node_index, slots, sources)
+    inputs = _inputs(selection)
+    return _Targets(
+        nodes.path, tensor, grad_rows, nodes.positions, node_index, slots, sources, inputs
+    )
 
 
 def _output_targets(
-    selection: NodeSelection, logits: Tensor, slots: Tensor, sources: list[_Source]
+    selection: NodeSelection, output: Tensor, slots: Tensor, sources: list[_Source]
 ) -> _Targets:
-    """logits (1, T, vocab): the output nodes' activations are their demeaned logits."""
-    vocab = logits.shape[-1]
-    tokens = selection.output_tokens
-    grad_rows = F.one_hot(tokens, vocab).to(logits.dtype) - 1 / vocab  # ∂(logit − mean)/∂logits
+    """output (1, T, n): a token's activation is its logit minus the mean logit; a toy
+    output's, its value."""
+    n = output.shape[-1]
+    grad_rows = F.one_hot(selection.output_tokens, n).to(output.dtype)
+    if selection.kind == "tokens":
+        grad_rows = grad_rows - 1 / n  # ∂(logit − mean)/∂logits
     positions, node_index = selection.output_positions, selection.output_index
-    return _Targets(None, logits, grad_rows, positions, node_index, slots, sources)
+    return _Targets(
+        None, output, grad_rows, positions, node_index, slots, sources, _inputs(selection)
+    )

@@ -115,6 +115,32 @@ class CircuitRecord(_Record):
     settings: CircuitSettings
 
 
+class CircuitOutputValues(_Record):
+    """A toy circuit's target output, and the outputs' squared error against the target
+    model's, when the circuit is kept and the rest is ablated."""
+
+    nodes: int = Field(ge=0)  # components with CI above the threshold
+    ci_masked: float  # the target output's value with masks equal to the CI, Δ off
+    stochastic: float  # its mean over random masks g + (1 − g)·U(0, 1)
+    adversarial: float  # after sign-ascent PGD on the rest's masks
+    ci_masked_mse: float = Field(ge=0.0)  # mean over outputs of the squared error, likewise
+    stochastic_mse: float = Field(ge=0.0)
+    adversarial_mse: float = Field(ge=0.0)
+
+
+class FeatureCircuitRecord(_Record):
+    """How a toy model's circuit was found and how faithful it is."""
+
+    features: dict[int, float]  # the input: feature index -> value, every other feature 0
+    target_output: int = Field(ge=0)  # the output the circuit preserves
+    all_outputs: bool  # whether the loss was the squared error of every output
+    target_value: float  # the target output's value in the target model
+    optimized: CircuitOutputValues
+    original: CircuitOutputValues  # the CI the run's CI function gives
+    ci_only: CircuitOutputValues | None = None  # optimised on its CI-masked loss alone
+    settings: CircuitSettings
+
+
 class AttributionGraph(_Record):
     format_version: Literal[1] = GRAPH_FORMAT_VERSION
     id: str = Field(pattern=GRAPH_ID_PATTERN)
@@ -127,7 +153,9 @@ class AttributionGraph(_Record):
     run_id: str | None = None
     weights_step: int | None = Field(default=None, ge=0)
     settings: GraphSettings | None = None
-    circuit: CircuitRecord | None = None
+    # An optimised circuit's graph: how it was found and how faithful it is (a language
+    # model's target token, or a toy model's target output).
+    circuit: CircuitRecord | FeatureCircuitRecord | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "AttributionGraph":

@@ -13,6 +13,7 @@ from paramlens.analysis.graphs.raw_graph import (
     RawNode,
 )
 from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.analysis.inputs import InputKind
 from paramlens.decomp.ci_functions import CIFunction, causal_importance
 from paramlens.decomp.component_model import ComponentModel
 
@@ -36,48 +37,66 @@ class ModuleNodes:
 
 @dataclass(frozen=True, eq=False)
 class NodeSelection:
-    """nodes: embeddings by position, subcomponents by module (`modules` order), outputs.
+    """nodes: inputs, subcomponents by module (`modules` order), outputs.
 
+    batch: what the target took, (1, T) token ids or (1, F) feature values; kind says which.
+    A feature vector is one position: every subcomponent and output node is at position 0,
+    and its inputs are its active features.
+    inputs: (n_in,) node index of each input node; input_positions (n_in,) the position it
+    feeds; input_dims (n_in, D) for a feature vector, the one input dimension each node is
+    (None for tokens, whose node at a position is the whole embedding there).
     modules: every decomposed module in the order the forward runs them.
-    outputs: the output nodes' positions, token ids and node indices, (n_out,) each.
-    logits: (T, vocab) of the clean forward.
-    embedding: the target's token-embedding module, whose output is the embed nodes' activation.
+    outputs: the output nodes' positions, ids (token or output dimension) and node indices.
+    output_values: (T, n_outputs) of the clean forward, logits or output values.
+    embedding: the target's token-embedding module (tokens only).
     """
 
-    token_ids: Tensor
+    kind: InputKind
+    batch: Tensor
     nodes: list[RawNode]
+    input_positions: Tensor
+    input_dims: Tensor | None
     modules: list[ModuleNodes]
     output_positions: Tensor
     output_tokens: Tensor
     output_index: Tensor
-    logits: Tensor
-    embedding: nn.Module
+    output_values: Tensor
+    embedding: nn.Module | None
+
+    @property
+    def n_positions(self) -> int:
+        return int(self.output_values.shape[0])
 
 
 def select_nodes(
     model: ComponentModel,
     ci_fn: CIFunction,
-    token_ids: Tensor,
+    batch: Tensor,
     settings: GraphSettings,
+    kind: InputKind = "tokens",
     ci: Mapping[str, Tensor] | None = None,
     outputs: Sequence[tuple[int, int]] | None = None,
 ) -> NodeSelection:
-    """Run the clean forward on token_ids (1, T), compute CI and choose the graph's nodes.
+    """Run the clean forward on `batch` (a prompt's token ids (1, T), or with kind `features`
+    one feature vector (1, F)), compute CI and choose the graph's nodes.
 
     ci: path -> (T, C), CI to choose nodes by and scale edges with instead of the CI
-    function's (an optimised circuit's). outputs: (position, token id) pairs to make the output
-    nodes instead of the likely next tokens.
+    function's (an optimised circuit's). outputs: (position, token id or output dimension)
+    pairs to make the output nodes instead of the likely ones.
     """
-    if token_ids.dim() != 2 or token_ids.shape[0] != 1 or token_ids.shape[1] == 0:
-        raise ValueError(
-            f"token_ids must have shape (1, T) with T >= 1, got {tuple(token_ids.shape)}"
-        )
-    embedding = input_embedding(model)
+    if batch.dim() != 2 or batch.shape[0] != 1 or batch.shape[1] == 0:
+        shape = "(1, T) with T >= 1" if kind == "tokens" else "(1, n_features)"
+        raise ValueError(f"the input must have shape {shape}, got {tuple(batch.shape)}")
+    embedding = input_embedding(model) if kind == "tokens" else None
+    T = batch.shape[1] if kind == "tokens" else 1
     with torch.no_grad():
-        clean = model(token_ids, cache=["inputs"])
+        clean = model(batch, cache=["inputs"])
         if ci is None:
             ci_logits = ci_fn(clean.inputs, model.components_by_path)
-            ci = {path: value[0] for path, value in causal_importance(ci_logits).lower.items()}
+            ci = {
+                path: by_position(value, T)
+                for path, value in causal_importance(ci_logits).lower.items()
+            }
     missing = sorted(set(model.module_paths) - set(clean.inputs))
     if missing:
         raise ValueError(f"decomposed modules {missing} did not run in the forward")
@@ -86,17 +105,36 @@ def select_nodes(
         raise ValueError(f"no CI given for the decomposed modules {absent}")
     ci = {path: ci[path].detach() for path in model.module_paths}
     for path, C in model.module_C.items():
-        if ci[path].shape != (token_ids.shape[1], C):
+        if ci[path].shape != (T, C):
             raise ValueError(
-                f"CI for {path!r} has shape {tuple(ci[path].shape)}; "
-                f"expected (T, C) = ({token_ids.shape[1]}, {C})"
+                f"CI for {path!r} has shape {tuple(ci[path].shape)}; expected (T, C) = ({T}, {C})"
             )
+    output_values = by_position(clean.output, T)
+    if kind == "features" and clean.output.dim() != 2:
+        raise ValueError(
+            "a feature graph needs a model whose output is (batch, n_outputs); got "
+            f"{tuple(clean.output.shape)} for a batch of one"
+        )
 
-    nodes: list[RawNode] = [EmbedNodeData(p, int(token)) for p, token in enumerate(token_ids[0])]
+    nodes: list[RawNode]
+    if kind == "tokens":
+        nodes = [EmbedNodeData(p, int(token)) for p, token in enumerate(batch[0])]
+        input_positions = torch.arange(T, device=batch.device)
+        input_dims = None
+    else:
+        active = batch[0].nonzero().flatten()
+        if not len(active):
+            raise ValueError("the input has no active feature; give at least one a nonzero value")
+        # Feature i's node is `embed:i`: its position field holds the feature, and it feeds
+        # the vector's one position.
+        nodes = [EmbedNodeData(i, i, float(batch[0, i])) for i in active.tolist()]
+        input_positions = torch.zeros(len(active), dtype=torch.long, device=batch.device)
+        input_dims = torch.nn.functional.one_hot(active, batch.shape[1]).to(batch.dtype)
     modules = []
     for path in clean.inputs:  # the cache fills in the order the modules run
         with torch.no_grad():
-            activation = model.components_of(path).component_acts(clean.inputs[path][0])  # (T, C)
+            x = by_position(clean.inputs[path], T)  # (T, d_in)
+            activation = model.components_of(path).component_acts(x)  # (T, C)
         alive = ci[path] > settings.ci_threshold  # (T, C)
         positions, components = alive.nonzero(as_tuple=True)
         node_index = torch.full(alive.shape, -1, dtype=torch.long, device=alive.device)
@@ -116,13 +154,16 @@ def select_nodes(
         edge_scale = activation * ci[path] if settings.multiply_by_ci else activation
         modules.append(ModuleNodes(path, positions, components, node_index, edge_scale))
 
-    chosen = _output_nodes(clean.output[0], settings, outputs)
-    device = token_ids.device
+    chosen = _output_nodes(output_values, kind, settings, outputs)
+    device = batch.device
     output_index = torch.arange(len(nodes), len(nodes) + len(chosen), device=device)
     nodes += chosen
     return NodeSelection(
-        token_ids=token_ids,
+        kind=kind,
+        batch=batch,
         nodes=nodes,
+        input_positions=input_positions,
+        input_dims=input_dims,
         modules=modules,
         output_positions=torch.tensor(
             [node.position for node in chosen], dtype=torch.long, device=device
@@ -131,9 +172,14 @@ def select_nodes(
             [node.token_id for node in chosen], dtype=torch.long, device=device
         ),
         output_index=output_index,
-        logits=clean.output[0],
+        output_values=output_values,
         embedding=embedding,
     )
+
+
+def by_position(value: Tensor, T: int) -> Tensor:
+    """A batch-of-one tensor as (T, ·): a prompt's (1, T, ·) or a feature vector's (1, ·)."""
+    return value.reshape(T, value.shape[-1])
 
 
 def input_embedding(model: ComponentModel) -> nn.Module:
@@ -159,36 +205,56 @@ def input_embedding(model: ComponentModel) -> nn.Module:
 
 
 def _output_nodes(
-    logits: Tensor, settings: GraphSettings, chosen: Sequence[tuple[int, int]] | None
+    values: Tensor,
+    kind: InputKind,
+    settings: GraphSettings,
+    chosen: Sequence[tuple[int, int]] | None,
 ) -> list[OutputNodeData]:
-    """Likely next tokens at the chosen positions, most likely first, or the `chosen`
-    (position, token id) pairs; logits (T, vocab)."""
-    T, vocab = logits.shape
+    """The likely outputs at the chosen positions, most likely first, or the `chosen`
+    (position, id) pairs; values (T, n): logits, or a feature vector's output values.
+
+    A token's weight is its probability, and what edges into it attribute its logit minus the
+    mean logit (softmax ignores what all logits share). A toy's outputs are no distribution:
+    an output's weight is its share of Σ|y|, and edges attribute the value itself.
+    """
+    T, n = values.shape
+    weights = _output_weights(values.detach().double(), kind)  # (T, n)
     if chosen is None:
         positions = [T - 1] if settings.output_positions == "last" else list(range(T))
-        chosen = [pair for position in positions for pair in _likely(logits, position, settings)]
+        chosen = [pair for position in positions for pair in _likely(weights, position, settings)]
     nodes = []
-    for position, token_id in chosen:
-        if not (0 <= position < T and 0 <= token_id < vocab):
+    for position, output in chosen:
+        if not (0 <= position < T and 0 <= output < n):
+            what = "vocabulary" if kind == "tokens" else "outputs"
             raise ValueError(
-                f"output (position {position}, token {token_id}) is outside the prompt's "
-                f"{T} positions or the vocabulary of {vocab}"
+                f"output (position {position}, {output}) is outside the input's {T} positions "
+                f"or the {n} {what}"
             )
-        row = logits[position].double()  # (vocab,)
-        probability = float(torch.softmax(row, dim=-1)[token_id])
-        activation = float(row[token_id] - row.mean())
-        nodes.append(OutputNodeData(position, token_id, probability, activation))
+        row = values[position].detach().double()
+        activation = row[output] - row.mean() if kind == "tokens" else row[output]
+        nodes.append(
+            OutputNodeData(position, output, float(weights[position, output]), float(activation))
+        )
     return nodes
 
 
-def _likely(logits: Tensor, position: int, settings: GraphSettings) -> list[tuple[int, int]]:
-    probabilities = torch.softmax(logits[position].double(), dim=-1)  # (vocab,)
-    top = torch.topk(probabilities, min(settings.output_max_per_position, len(probabilities)))
+def _output_weights(values: Tensor, kind: InputKind) -> Tensor:
+    if kind == "tokens":
+        return torch.softmax(values, dim=-1)
+    magnitude = values.abs()
+    total = magnitude.sum(-1, keepdim=True)
+    return torch.where(
+        total > 0, magnitude / total, torch.full_like(magnitude, 1 / values.shape[-1])
+    )
+
+
+def _likely(weights: Tensor, position: int, settings: GraphSettings) -> list[tuple[int, int]]:
+    top = torch.topk(weights[position], min(settings.output_max_per_position, weights.shape[-1]))
     return [
-        (position, token_id)
-        for rank, (probability, token_id) in enumerate(
+        (position, output)
+        for rank, (weight, output) in enumerate(
             zip(top.values.tolist(), top.indices.tolist(), strict=True)
         )
-        # the most likely token always stays, so every chosen position has a target
-        if rank == 0 or probability >= settings.output_min_probability
+        # the most likely output always stays, so every chosen position has a target
+        if rank == 0 or weight >= settings.output_min_probability
     ]

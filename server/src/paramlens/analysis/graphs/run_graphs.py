@@ -4,11 +4,11 @@ written into its `graphs/` directory."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paramlens.analysis.graphs.build import build_feature_graph, build_graph, slug
+from paramlens.analysis.graphs.build import build_graph, slug
 from paramlens.analysis.graphs.graph_file import AttributionGraph, graph_path, write_graph
 from paramlens.analysis.graphs.settings import GraphSettings
+from paramlens.analysis.inputs import parse_input, run_inputs
 from paramlens.core.loaded_run import LoadedRun
-from paramlens.data.sparse_features import SparseFeatureTask
 from paramlens.ids import is_graph_id
 
 
@@ -38,40 +38,22 @@ def config_prompts(run: LoadedRun) -> list[GraphRequest]:
     ]
 
 
-def n_features(run: LoadedRun) -> int:
-    """The number of input features of a toy run's target."""
-    data = run.decomposition.target.data
-    if not isinstance(data, SparseFeatureTask):
-        raise ValueError(f"{run.paths.root}: the target defines no feature-vector input")
-    return data.n_features
-
-
 def build_run_graph(
     run: LoadedRun, request: GraphRequest, settings: GraphSettings
 ) -> AttributionGraph:
     """The pruned graph `request` asks for, on the run's weights."""
     d = run.decomposition
-    run_id, step = run.manifest.run_id, run.step
-    if run.tokenizer is None:
-        if request.prompt is not None or not request.features:
-            raise ValueError(
-                f"{run.paths.root} decomposes a toy model, which reads feature vectors, not "
-                "text: give the input's active features"
-            )
-        return build_feature_graph(
-            d.model,
-            d.ci_fn,
-            request.features,
-            n_features(run),
-            settings,
-            request.graph_id,
-            run_id,
-            step,
-        )
-    if request.prompt is None or request.features:
-        raise ValueError(f"{run.paths.root} decomposes a language model: give a prompt")
+    inputs = run_inputs(run)
+    model_input = parse_input(inputs, request.prompt, request.features or None)
     return build_graph(
-        d.model, d.ci_fn, run.tokenizer, request.prompt, settings, request.graph_id, run_id, step
+        d.model,
+        d.ci_fn,
+        inputs,
+        model_input,
+        settings,
+        request.graph_id,
+        run.manifest.run_id,
+        run.step,
     )
 
 

@@ -10,10 +10,10 @@ import torch
 from torch import Tensor
 
 from paramlens.analysis.harvest.measure import BatchMeasures
-from paramlens.analysis.harvest.options import InputKind
 from paramlens.analysis.harvest.stats import FiringStats
 from paramlens.analysis.harvest.token_counts import Firings, InputCounts, OutputMass
 from paramlens.analysis.harvest.topk import TopExamples, sequence_bests
+from paramlens.analysis.inputs import InputKind
 from paramlens.runs.tensor_files import take, with_prefix
 
 

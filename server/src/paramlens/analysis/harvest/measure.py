@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from paramlens.analysis.harvest.options import InputKind
+from paramlens.analysis.inputs import InputKind
 from paramlens.core.decomposition import Decomposition
 from paramlens.decomp.sigmoids import lower_leaky
 

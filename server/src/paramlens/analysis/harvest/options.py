@@ -3,9 +3,9 @@
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-InputKind = Literal["tokens", "features"]  # language-model tokens, or toy feature vectors
+from paramlens.analysis.inputs import InputKind
 
 DEFAULT_TOKENS = 2_000_000  # tokens, or samples for toy targets; capped at one pass over the data
 DEFAULT_BATCH_SIZE: dict[InputKind, int] = {"tokens": 32, "features": 1024}

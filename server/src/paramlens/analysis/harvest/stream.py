@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from paramlens.analysis.harvest.options import InputKind
+from paramlens.analysis.inputs import InputKind
 from paramlens.core.batches import BatchSource
 from paramlens.core.decomposition import Decomposition
 from paramlens.data import SparseFeatureBatches, WindowBatches

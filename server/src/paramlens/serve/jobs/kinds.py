@@ -12,12 +12,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import torch
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from paramlens.analysis.export.sidecar import MODEL_FILE, TOKENIZER_FILE
-from paramlens.analysis.graphs.build import slug
+from paramlens.analysis.graphs.build import features_graph_id, slug
 from paramlens.analysis.graphs.graph_file import GRAPH_SUFFIX, GRAPHS_DIR
 from paramlens.analysis.harvest.schema import DATABASE_FILE
 from paramlens.analysis.harvest.state import STATE_FILE
@@ -60,17 +61,31 @@ class ExportOnnxParams(BaseModel):
 _MAX_PROMPT_CHARS = 100_000
 
 
+# A toy model's input: feature index -> value, every other feature 0 (`--input` of the CLI).
+FeatureInput = dict[Annotated[int, Field(ge=0)], float]
+
+
 class GraphParams(BaseModel):
-    """Options of `paramlens graph` for language models; without a prompt it graphs every
-    prompt of the config's `analysis.prompts`."""
+    """Options of `paramlens graph`: a prompt (language models) or the active features of an
+    input (toy models); without either it graphs every prompt of the config's
+    `analysis.prompts`."""
 
     model_config = ConfigDict(extra="forbid")
 
     prompt: str | None = Field(default=None, min_length=1, max_length=_MAX_PROMPT_CHARS)
+    features: FeatureInput | None = Field(
+        default=None, min_length=1, description="Toy models: the input's active features."
+    )
     id: str | None = Field(default=None, pattern=GRAPH_ID_PATTERN)
     ci_threshold: float | None = Field(default=None, ge=0, lt=1)
     node_threshold: float | None = Field(default=None, ge=0, le=1)
     edge_threshold: float | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _one_input(self) -> "GraphParams":
+        if self.prompt is not None and self.features is not None:
+            raise ValueError("give a prompt (language models) or features (toy models), not both")
+        return self
 
 
 class OptimizeCircuitParams(BaseModel):
@@ -78,8 +93,18 @@ class OptimizeCircuitParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    prompt: str = Field(min_length=1, max_length=_MAX_PROMPT_CHARS)
-    target: str = Field(min_length=1, max_length=1000)
+    prompt: str | None = Field(default=None, min_length=1, max_length=_MAX_PROMPT_CHARS)
+    features: FeatureInput | None = Field(
+        default=None, min_length=1, description="Toy models: the input's active features."
+    )
+    target: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="The token to keep predicting; toy models: the output index to preserve.",
+    )
+    all_outputs: bool = Field(
+        default=False, description="Toy models: the loss covers every output, not only target's."
+    )
     position: int | None = None
     steps: int | None = Field(default=None, ge=1)
     lr: float | None = Field(default=None, gt=0)
@@ -97,6 +122,12 @@ class OptimizeCircuitParams(BaseModel):
     ci_threshold: float | None = Field(default=None, ge=0, lt=1)
     no_ci_only: bool = False
     id: str | None = Field(default=None, pattern=GRAPH_ID_PATTERN)
+
+    @model_validator(mode="after")
+    def _one_input(self) -> "OptimizeCircuitParams":
+        if (self.prompt is None) == (self.features is None):
+            raise ValueError("give a prompt (language models) or features (toy models)")
+        return self
 
 
 @dataclass(frozen=True)
@@ -125,7 +156,9 @@ def _cli_argv(command: str) -> JobArgv:
         args = [sys.executable, "-m", "paramlens", command, str(run_dir)]
         for name, value in params.model_dump(exclude_none=True).items():
             flag = "--" + name.replace("_", "-")
-            if value is True:
+            if name == "features":
+                args.append("--input=" + ",".join(f"{i}={v!r}" for i, v in value.items()))
+            elif value is True:
                 args.append(flag)
             elif value is not False:
                 args.append(f"{flag}={value}")
@@ -154,6 +187,8 @@ def _graph_writes(params: BaseModel) -> frozenset[Resource]:
         return frozenset({_graph_file(params.id)})
     if params.prompt is not None:
         return frozenset({_graph_file(slug(params.prompt))})
+    if params.features is not None:
+        return frozenset({_graph_file(features_graph_id(params.features))})
     return frozenset({Resource(f"{GRAPHS_DIR}/", prefix=True)})
 
 
@@ -163,6 +198,10 @@ def _circuit_writes(params: BaseModel) -> frozenset[Resource]:
     assert isinstance(params, OptimizeCircuitParams)
     if params.id is not None:
         return frozenset({_graph_file(params.id)})
+    if params.features is not None:
+        stem = f"circuit-{features_graph_id(params.features)}-output-{params.target}"
+        return frozenset({_graph_file(stem)})
+    assert params.prompt is not None
     return frozenset({Resource(f"{GRAPHS_DIR}/circuit-{slug(params.prompt)}-", prefix=True)})
 
 
