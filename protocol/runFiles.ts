@@ -15,6 +15,12 @@ export type ModuleRecord = Schemas['ModuleRecord'];
 export type MetricsLine = Schemas['MetricsLine'];
 /** One line of `events.jsonl`, and one message of a run's event stream (`GET /runs/{id}/events`). */
 export type RunEvent = Schemas['RunEvent'];
+/** A run event as its event stream sends it: `id`, `event` and `data`; the log's `time` stays on disk. */
+export type StreamedRunEvent = RunEvent extends infer Event
+  ? Event extends RunEvent
+    ? Omit<Event, 'time'>
+    : never
+  : never;
 export type StateEvent = Schemas['StateEvent'];
 export type MetricsEvent = Schemas['MetricsEvent'];
 export type LogEvent = Schemas['LogEvent'];

@@ -48,3 +48,13 @@ export type GraphSummary = Schemas['GraphSummary'];
 export type InterventionSpec = Schemas['InterventionSpec'];
 /** `POST /runs/{run_id}/intervene`: predictions with the intervention beside the unmasked model's. */
 export type InterventionResult = Schemas['InterventionResult'];
+/** Body of `POST /runs`: a config's text and file path, and optionally the device. */
+export type CreateRunRequest = Schemas['CreateRunRequest'];
+/** A run as the server sees it: its run.json fields and its queued and running jobs. */
+export type RunInfo = Schemas['RunInfo'];
+/** `GET /runs`. */
+export type RunList = Schemas['RunList'];
+/** A queued or running job of a run. */
+export type JobInfo = Schemas['JobInfo'];
+/** Body of `POST /runs/{run_id}/jobs`: the job's kind and its parameters. */
+export type StartJobRequest = Schemas['StartJobRequest'];
