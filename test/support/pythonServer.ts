@@ -46,7 +46,7 @@ export async function startPythonServer(cacheRoot: string, ...args: string[]): P
     },
   );
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const line = await firstLine(child).catch((error: Error) => {
     throw new Error(`${error.message}; its stderr ended with:\n${stderr}`);
   });
