@@ -8,29 +8,44 @@ import {
   type OpenPromptGraphArgs,
   type RunDecompositionArgs,
 } from '../protocol/lspRequests';
+import type { RunInfo } from '../protocol/serverApi';
 import type { GraphPanels } from './graphPanels';
-import { resolvePythonInterpreter } from './pythonInterpreter';
+import { headline, type JobOutcome, type RunActivity } from './runActivity';
+import { ServerError, type ServerClient } from './serverClient';
 
-const TASK_TYPE = 'paramlens';
 const CONFIG_FILE = /\.decomp\.ya?ml$/;
 
+/** The server every job goes through, or undefined (after telling the user why) when none runs. */
+export type ClientSource = () => Promise<ServerClient | undefined>;
+
 /** The commands of a config's code lenses: train it, open its newest run, open or compute a prompt's graph. */
-export function registerDecompositionCommands(graphPanels: GraphPanels): vscode.Disposable[] {
+export function registerDecompositionCommands(
+  graphPanels: GraphPanels,
+  client: ClientSource,
+  activity: RunActivity,
+): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(RUN_DECOMPOSITION_COMMAND, (args?: RunDecompositionArgs | vscode.Uri) =>
-      runDecomposition(args),
+      runDecomposition(args, client, activity),
     ),
     vscode.commands.registerCommand(OPEN_LATEST_RUN_COMMAND, (args: OpenLatestRunArgs) =>
       openLatestRun(args),
     ),
     vscode.commands.registerCommand(OPEN_PROMPT_GRAPH_COMMAND, (args: OpenPromptGraphArgs) =>
-      openPromptGraph(args, graphPanels),
+      openPromptGraph(args, graphPanels, client, activity),
     ),
   ];
 }
 
-/** From a lens (its args), the explorer (a URI) or the palette (the active editor's config). */
-async function runDecomposition(args: RunDecompositionArgs | vscode.Uri | undefined): Promise<void> {
+/**
+ * From a lens (its args), the explorer (a URI) or the palette (the active editor's config): the config's text
+ * as the editor holds it, saved or not, goes to the server, which queues the run; its progress follows.
+ */
+async function runDecomposition(
+  args: RunDecompositionArgs | vscode.Uri | undefined,
+  client: ClientSource,
+  activity: RunActivity,
+): Promise<RunInfo | undefined> {
   const config =
     args instanceof vscode.Uri
       ? args
@@ -44,13 +59,47 @@ async function runDecomposition(args: RunDecompositionArgs | vscode.Uri | undefi
     return;
   }
   if (!trusted('train a decomposition')) return;
-  // The engine reads the file from disk, so what the editor shows must be there.
-  const open = vscode.workspace.textDocuments.find(
-    (document) => document.uri.toString() === config.toString(),
-  );
-  if (open?.isDirty === true && !(await open.save())) return;
-  const file = config.fsPath;
-  await runTask(`decompose ${path.basename(file)}`, ['decompose', file], path.dirname(file));
+  const server = await client();
+  if (server === undefined) return;
+  const document = await vscode.workspace.openTextDocument(config);
+  let run: RunInfo;
+  try {
+    run = await server.createRun({ config: document.getText(), config_path: config.fsPath });
+  } catch (error) {
+    void vscode.window.showErrorMessage(refusal(path.basename(config.fsPath), error));
+    return;
+  }
+  const job = run.job;
+  if (job === null) return run;
+  const outcome = await activity.follow(server, run.run_id, job.id, `decompose ${run.run_id}`);
+  void reportDecomposition(outcome);
+  return outcome.run;
+}
+
+/** One notification when a decomposition ends: its headline numbers, or why it stopped. */
+async function reportDecomposition(outcome: JobOutcome): Promise<void> {
+  const { run } = outcome;
+  if (run.status === 'done') {
+    const numbers = headline(run.summary);
+    await vscode.window.showInformationMessage(
+      `Decomposition ${run.run_id} is done${numbers === undefined ? '' : `: ${numbers}`}.`,
+    );
+  } else if (run.status === 'failed') {
+    await vscode.window.showErrorMessage(
+      `Decomposition ${run.run_id} failed: ${run.error ?? 'no reason given'}`,
+    );
+  } else {
+    await vscode.window.showWarningMessage(
+      `Decomposition ${run.run_id} stopped at step ${run.step}/${run.total_steps} (${run.status})` +
+        (run.error ? `: ${run.error}` : '.'),
+    );
+  }
+}
+
+/** What the server said when it refused a request, in one sentence. */
+function refusal(subject: string, error: unknown): string {
+  if (error instanceof ServerError) return `${subject}: ${error.message}`;
+  return `${subject}: the decomposition server could not be reached (${(error as Error).message}).`;
 }
 
 async function openLatestRun({ configUri, runDir }: OpenLatestRunArgs): Promise<void> {
@@ -63,7 +112,12 @@ async function openLatestRun({ configUri, runDir }: OpenLatestRunArgs): Promise<
   await vscode.window.showTextDocument(vscode.Uri.file(path.join(runDir, 'run.json')));
 }
 
-async function openPromptGraph(args: OpenPromptGraphArgs, graphPanels: GraphPanels): Promise<void> {
+async function openPromptGraph(
+  args: OpenPromptGraphArgs,
+  graphPanels: GraphPanels,
+  client: ClientSource,
+  activity: RunActivity,
+): Promise<void> {
   const { runDir, prompt, graphId } = args;
   if (runDir === null) {
     void vscode.window.showInformationMessage(
@@ -82,30 +136,24 @@ async function openPromptGraph(args: OpenPromptGraphArgs, graphPanels: GraphPane
     compute,
   );
   if (choice !== compute || !trusted('compute a graph')) return;
-  const command = ['graph', runDir, '--prompt', prompt, '--id', graphId];
-  const exitCode = await runTask(`graph ${graphId}`, command, path.dirname(runDir));
-  if (exitCode === 0) await showGraph(graphPanels, graph);
-}
-
-/** Runs `python -m paramlens ARGS` as a task, whose terminal shows the progress; resolves with its exit code. */
-async function runTask(name: string, args: string[], cwd: string): Promise<number | undefined> {
-  const python = resolvePythonInterpreter();
-  const task = new vscode.Task(
-    { type: TASK_TYPE, command: args[0] ?? '' },
-    vscode.TaskScope.Workspace,
-    name,
-    'paramlens',
-    new vscode.ProcessExecution(python.command, ['-m', 'paramlens', ...args], { cwd }),
-  );
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated };
-  const execution = await vscode.tasks.executeTask(task);
-  return new Promise((resolve) => {
-    const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
-      if (event.execution !== execution) return;
-      subscription.dispose();
-      resolve(event.exitCode);
-    });
-  });
+  const server = await client();
+  if (server === undefined) return;
+  const runId = path.basename(runDir);
+  let started: RunInfo;
+  try {
+    started = await server.startJob(runId, { kind: 'graph', params: { prompt, id: graphId } });
+  } catch (error) {
+    void vscode.window.showErrorMessage(refusal(`Graph of "${prompt}"`, error));
+    return;
+  }
+  const job = started.jobs.at(-1);
+  if (job === undefined) return;
+  const outcome = await activity.follow(server, runId, job.id, `graph ${graphId}`, job.id);
+  if (outcome.exitCode === 0) await showGraph(graphPanels, graph);
+  else if (!outcome.cancelled)
+    void vscode.window.showErrorMessage(
+      `The graph of "${prompt}" could not be computed: see the server log.`,
+    );
 }
 
 async function showGraph(graphPanels: GraphPanels, graph: vscode.Uri): Promise<void> {

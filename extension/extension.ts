@@ -4,11 +4,13 @@ import type { GraphViewToHost } from '../protocol/webviewMessages';
 import type { ParamLensApi } from './api';
 import { registerComponentCommands } from './componentCommands';
 import { registerConfigValidation } from './configValidation';
-import { registerDecompositionCommands } from './decompositionCommands';
+import { registerDecompositionCommands, type ClientSource } from './decompositionCommands';
 import { GraphPanels } from './graphPanels';
 import { startLanguageClient } from './languageClient';
 import { registerModuleListing } from './moduleListing';
 import { chooseGraphFile } from './openGraphCommand';
+import { RunActivity } from './runActivity';
+import { ServerClient } from './serverClient';
 import { ServerStatusBar } from './serverStatusBar';
 import { ServerSupervisor } from './serverSupervisor';
 
@@ -22,7 +24,20 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
   const serverPackageDir = vscode.Uri.joinPath(context.extensionUri, 'server').fsPath;
   const supervisor = new ServerSupervisor(serverPackageDir, statusBar, serverLog);
   const graphPanels = new GraphPanels(context.extensionUri, serverLog, (r) => rendered.fire(r));
-  context.subscriptions.push(serverLog, languageLog, statusBar, rendered, supervisor, graphPanels);
+  const activity = new RunActivity(serverLog);
+  context.subscriptions.push(serverLog, languageLog, statusBar, rendered, supervisor, graphPanels, activity);
+  const client: ClientSource = async () => {
+    const running = await supervisor.runningServer();
+    if (running !== undefined) return new ServerClient(running.handshake);
+    const choice = await vscode.window.showErrorMessage(
+      'The decomposition server is not running, so ParamLens cannot start the job.',
+      'Show Log',
+      'Restart Server',
+    );
+    if (choice === 'Show Log') serverLog.show();
+    if (choice === 'Restart Server') supervisor.restart();
+    return undefined;
+  };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('paramlens.showServerLog', () => serverLog.show()),
@@ -38,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => supervisor.restart()),
     ...registerComponentCommands(() => languageClient, graphPanels),
-    ...registerDecompositionCommands(graphPanels),
+    ...registerDecompositionCommands(graphPanels, client, activity),
   );
 
   supervisor.restart();

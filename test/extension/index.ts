@@ -8,6 +8,7 @@ async function loadSuites(): Promise<void> {
   await import('./diagnostics.test');
   await import('./graph.test');
   await import('./languageFeatures.test');
+  await import('./jobs.test');
 }
 
 function runMocha(mocha: Mocha): Promise<TestReport> {

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import torch
+from filelock import FileLock
 from torch import Tensor, nn
 
 from paramlens import __version__
@@ -133,9 +134,15 @@ def _load_builtin(spec: BuiltinTarget, progress: bool) -> LoadedTarget:
     arch = dataclasses.asdict(builtin.arch)
     record = read_record(directory)
     if record is None or record.get("arch") != arch or record.get("seed") != spec.seed:
-        log.info("training built-in target %s (seed %d) into %s", spec.name, spec.seed, directory)
-        train_target(spec.name, directory, spec.seed, progress)
-        record = read_record(directory)
+        # One process trains it; another that needs it meanwhile (a second run, a parallel test
+        # worker) waits for that and reads the result instead of training it again.
+        directory.mkdir(parents=True, exist_ok=True)
+        with FileLock(directory.parent / f".{directory.name}.lock"):
+            record = read_record(directory)
+            if record is None or record.get("arch") != arch or record.get("seed") != spec.seed:
+                log.info("training built-in %s (seed %d) into %s", spec.name, spec.seed, directory)
+                train_target(spec.name, directory, spec.seed, progress)
+                record = read_record(directory)
         assert record is not None, "train_target wrote no target.json"
     model = seeded_model(builtin.arch, spec.seed)
     load_weights(model, directory / MODEL_FILE)

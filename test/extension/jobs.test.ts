@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RunInfo } from '../../protocol/serverApi';
+import { paramLensApi, workspaceFolder } from './paramLens';
+
+// A TMS 5-2 decomposition of a few seconds (its target is trained once, on first use).
+const QUICK_CONFIG = `method: spd
+seed: 1
+target: {builtin: tms_5-2}
+data: {synthetic: {feature_probability: 0.05}}
+modules: [{pattern: linear1, C: 8}, {pattern: linear2, C: 8}]
+ci_function: {type: mlp, hidden_dims: [8]}
+training: {steps: 40, batch_size: 64, lr: 0.001, device: cpu, faithfulness_warmup: {steps: 5}}
+logging: {log_every: 10, eval_every: 20, eval_batch_size: 128, ci_alive_threshold: 0.1}
+`;
+
+describe('jobs through the decomposition server', () => {
+  it('runs a decomposition of a config, saved or not, through the server and follows it to the end', async function () {
+    this.timeout(300_000); // the TMS target trains on first use
+    await (await paramLensApi()).serverHealth();
+    const config = vscode.Uri.joinPath(workspaceFolder(), 'quick.decomp.yaml');
+    await vscode.workspace.fs.writeFile(config, Buffer.from('method: spd\n'));
+    // The editor's text, not the file's, is what the server trains.
+    const editor = await vscode.window.showTextDocument(config);
+    await editor.edit((edit) =>
+      edit.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), QUICK_CONFIG),
+    );
+    assert.ok(editor.document.isDirty);
+
+    const run = await vscode.commands.executeCommand<RunInfo | undefined>('paramlens.runDecomposition');
+
+    assert.ok(run, 'the command returns the run it followed');
+    assert.equal(run.status, 'done', JSON.stringify(run));
+    assert.equal(run.step, 40);
+    assert.ok(run.run_id.startsWith('quick-'));
+    const manifest = vscode.Uri.joinPath(workspaceFolder(), 'runs', run.run_id, 'run.json');
+    const written = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(manifest)).toString()) as {
+      status: string;
+    };
+    assert.equal(written.status, 'done');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
