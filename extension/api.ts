@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { HealthResponse } from '../protocol/serverApi';
 import type { GraphViewToHost } from '../protocol/webviewMessages';
+import type { RunsNode } from './runsView';
 
 /** What `activate()` returns: other extensions and the extension-host tests use it. */
 export interface ParamLensApi {
@@ -10,4 +11,6 @@ export interface ParamLensApi {
   languageClientReady(): Promise<void>;
   /** Fires each time a graph panel has laid out and drawn a graph. */
   onDidRenderGraph: vscode.Event<GraphViewToHost['rendered']>;
+  /** The Runs view's contents, as the view shows them. */
+  runsView: vscode.TreeDataProvider<RunsNode>;
 }

@@ -27,15 +27,21 @@ export class DecompositionServer implements vscode.Disposable {
   /** Fires when a server that had started exits without being asked to. */
   readonly onDidExitUnexpectedly = this.exitEmitter.event;
 
+  /**
+   * `runsRoot`: where the server keeps its runs (`runs/` in the workspace folder, beside the configs the
+   * examples put there); `cwd`: where it starts, and where relative paths in requests resolve.
+   */
   constructor(
     private readonly python: PythonInterpreter,
     private readonly serverPackageDir: string,
     private readonly cwd: string | undefined,
+    readonly runsRoot: string | undefined,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
   async start(): Promise<RunningServer> {
     const args = ['-m', 'paramlens', 'serve', '--port', '0', '--exit-on-stdin-close'];
+    if (this.runsRoot !== undefined) args.push('--runs-root', this.runsRoot);
     this.log.info(`Starting decomposition server: ${this.python.command} ${args.join(' ')}`);
     const child = spawn(this.python.command, args, {
       cwd: this.cwd,

@@ -10,6 +10,8 @@ import { startLanguageClient } from './languageClient';
 import { registerModuleListing } from './moduleListing';
 import { chooseGraphFile } from './openGraphCommand';
 import { RunActivity } from './runActivity';
+import { registerRunCommands } from './runCommands';
+import { RunsView } from './runsView';
 import { ServerClient } from './serverClient';
 import { ServerStatusBar } from './serverStatusBar';
 import { ServerSupervisor } from './serverSupervisor';
@@ -55,6 +57,30 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     ...registerComponentCommands(() => languageClient, graphPanels),
     ...registerDecompositionCommands(graphPanels, client, activity),
   );
+  // The view asks quietly: an error box each time it redraws would help nobody.
+  const quietClient = async () => {
+    const running = await supervisor.runningServer();
+    return running === undefined ? undefined : new ServerClient(running.handshake);
+  };
+  const runsView = new RunsView(quietClient, () => supervisor.runsRoot());
+  activity.onDidChange(() => runsView.refresh());
+  const runFiles = vscode.workspace.createFileSystemWatcher('**/runs/*/run.json');
+  context.subscriptions.push(
+    runsView,
+    runFiles,
+    vscode.window.registerTreeDataProvider('paramlens.runs', runsView),
+    runFiles.onDidChange(() => runsView.refresh()),
+    runFiles.onDidCreate(() => runsView.refresh()),
+    runFiles.onDidDelete(() => runsView.refresh()),
+    ...registerRunCommands({
+      view: runsView,
+      client,
+      activity,
+      graphPanels,
+      runsRoot: () => supervisor.runsRoot(),
+      storage: context.globalStorageUri,
+    }),
+  );
 
   supervisor.restart();
   const runningServer = () => supervisor.runningServer();
@@ -73,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     serverHealth: () => supervisor.serverHealth(),
     languageClientReady: () => clientReady,
     onDidRenderGraph: rendered.event,
+    runsView,
   };
 }
 

@@ -25,6 +25,9 @@ export class RunActivity implements vscode.Disposable {
     9,
   );
   private readonly active = new Map<string, string>(); // job key -> what it shows in the status bar
+  private readonly changed = new vscode.EventEmitter<string>();
+  /** Fires with the run ID whenever a followed run's job moves on (a step, a state, its end). */
+  readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.item.name = 'ParamLens Jobs';
@@ -55,6 +58,7 @@ export class RunActivity implements vscode.Disposable {
           });
           let shown = 0; // percent reported so far
           const onEvent = (event: StreamedRunEvent): void => {
+            if (event.event !== 'log') this.changed.fire(runId);
             if (event.event === 'metrics') {
               const percent = (100 * event.data.step) / Math.max(1, event.data.total_steps);
               progress.report({
@@ -124,6 +128,7 @@ export class RunActivity implements vscode.Disposable {
 
   dispose(): void {
     this.item.dispose();
+    this.changed.dispose();
   }
 }
 

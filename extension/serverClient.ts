@@ -3,6 +3,7 @@
 // to the server the extension spawned and to a remote one; only the URL and token differ.
 import type { StreamedRunEvent } from '../protocol/runFiles';
 import type {
+  ComponentList,
   CreateRunRequest,
   ErrorResponse,
   GraphsResponse,
@@ -69,6 +70,12 @@ export class ServerClient {
   /** Queue an analysis job (harvest, graph, optimize-circuit, export-onnx) on a finished run. */
   startJob(runId: string, job: StartJobRequest): Promise<RunInfo> {
     return this.request('POST', `/runs/${encodeURIComponent(runId)}/jobs`, job);
+  }
+
+  /** A module's subcomponents from the run's harvest, densest first. */
+  listComponents(runId: string, module: string, limit: number): Promise<ComponentList> {
+    const path = `/runs/${encodeURIComponent(runId)}/components/${encodeURIComponent(module)}?limit=${limit}`;
+    return this.request('GET', path);
   }
 
   async listGraphs(runId: string): Promise<GraphsResponse['graphs']> {

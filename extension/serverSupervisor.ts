@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { HealthResponse } from '../protocol/serverApi';
 import { DecompositionServer, type RunningServer } from './decompositionServer';
@@ -30,6 +31,11 @@ export class ServerSupervisor implements vscode.Disposable {
     return this.running;
   }
 
+  /** The spawned server's runs folder, on this machine. */
+  runsRoot(): string | undefined {
+    return this.current?.runsRoot;
+  }
+
   restart(): void {
     this.current?.dispose();
     this.current = undefined;
@@ -40,7 +46,9 @@ export class ServerSupervisor implements vscode.Disposable {
       return;
     }
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const server = new DecompositionServer(resolvePythonInterpreter(), this.serverPackageDir, cwd, this.log);
+    const runsRoot = cwd === undefined ? undefined : path.join(cwd, 'runs');
+    const python = resolvePythonInterpreter();
+    const server = new DecompositionServer(python, this.serverPackageDir, cwd, runsRoot, this.log);
     this.current = server;
     this.statusBar.starting();
     server.onDidExitUnexpectedly(() => {

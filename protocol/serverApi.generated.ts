@@ -89,6 +89,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/runs/{run_id}/components/{module}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A module's subcomponents, densest first, with their statistics and labels */
+    get: operations['module_components_runs__run_id__components__module__get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/runs/{run_id}/components/{module}/{index}': {
     parameters: {
       query?: never;
@@ -348,6 +365,34 @@ export interface components {
       input_token_pmi: components['schemas']['PmiEntry'][];
       /** Output Token Pmi */
       output_token_pmi: components['schemas']['PmiEntry'][];
+    };
+    /**
+     * ComponentList
+     * @description A module's subcomponents, densest first.
+     */
+    ComponentList: {
+      /** Module */
+      module: string;
+      /** C */
+      C: number;
+      /** Components */
+      components: components['schemas']['ComponentSummary'][];
+    };
+    /**
+     * ComponentSummary
+     * @description One subcomponent in a module's listing: its statistics, without examples.
+     */
+    ComponentSummary: {
+      /** Component */
+      component: number;
+      /** Density */
+      density: number;
+      /** Mean Ci */
+      mean_ci: number;
+      /** Alive */
+      alive: boolean;
+      /** Label */
+      label: string | null;
     };
     /**
      * ConfigProblem
@@ -790,6 +835,22 @@ export interface components {
        */
       modules: components['schemas']['ListedModule'][];
     };
+    /**
+     * ModuleRecord
+     * @description One decomposed weight matrix: W [d_out, d_in] ≈ (V @ U)ᵀ with C subcomponents.
+     */
+    ModuleRecord: {
+      /** Path */
+      path: string;
+      /** Kind */
+      kind: string;
+      /** D In */
+      d_in: number;
+      /** D Out */
+      d_out: number;
+      /** C */
+      C: number;
+    };
     /** PmiEntry */
     PmiEntry: {
       /** Token Id */
@@ -856,7 +917,15 @@ export interface components {
       summary: {
         [key: string]: unknown;
       };
-      /** Files */
+      /**
+       * Modules
+       * @description The decomposed modules with their shapes and C, once training has started.
+       */
+      modules: components['schemas']['ModuleRecord'][];
+      /**
+       * Files
+       * @description Every file in the run directory now, relative to it, sorted (temporary files left out); unlike run.json's list, it includes what analysis jobs wrote since.
+       */
       files: string[];
       /**
        * Jobs
@@ -989,22 +1058,6 @@ export interface components {
        * @description Version of the Python interpreter.
        */
       python_version: string;
-    };
-    /**
-     * ModuleRecord
-     * @description One decomposed weight matrix: W [d_out, d_in] ≈ (V @ U)ᵀ with C subcomponents.
-     */
-    ModuleRecord: {
-      /** Path */
-      path: string;
-      /** Kind */
-      kind: string;
-      /** D In */
-      d_in: number;
-      /** D Out */
-      d_out: number;
-      /** C */
-      C: number;
     };
     /**
      * Manifest
@@ -1814,6 +1867,61 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  module_components_runs__run_id__components__module__get: {
+    parameters: {
+      query?: {
+        /** @description Most subcomponents. */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The run directory's name. */
+        run_id: string;
+        /** @description Module path, e.g. `h.1.mlp.down_proj`. */
+        module: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComponentList'];
+        };
+      };
+      /** @description No such run, harvest or component */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The harvest is unfinished or unreadable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HTTPValidationError'];
         };
       };
     };

@@ -58,3 +58,7 @@ export type RunList = Schemas['RunList'];
 export type JobInfo = Schemas['JobInfo'];
 /** Body of `POST /runs/{run_id}/jobs`: the job's kind and its parameters. */
 export type StartJobRequest = Schemas['StartJobRequest'];
+/** `GET /runs/{run_id}/components/{module}`: a module's subcomponents, densest first. */
+export type ComponentList = Schemas['ComponentList'];
+/** One subcomponent of that listing. */
+export type ComponentSummary = Schemas['ComponentSummary'];

@@ -40,4 +40,33 @@ describe('jobs through the decomposition server', () => {
     assert.equal(written.status, 'done');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
+  it('lists the run in the Runs view, harvests it from there, and lists its subcomponents by density', async function () {
+    this.timeout(300_000);
+    const view = (await paramLensApi()).runsView;
+    const runs = (await view.getChildren()) ?? [];
+    const node = runs.find((child) => child.kind === 'run' && child.run.run_id.startsWith('quick-'));
+    assert.ok(node?.kind === 'run', JSON.stringify(runs));
+    const item = await view.getTreeItem(node);
+    assert.match(String(item.description), /^done · MSE unmasked/);
+
+    await vscode.commands.executeCommand('paramlens.harvestRun', node);
+
+    const [harvested] = ((await view.getChildren()) ?? []).filter(
+      (child) => child.kind === 'run' && child.run.run_id === node.run.run_id,
+    );
+    assert.ok(harvested?.kind === 'run' && harvested.run.files.includes('harvest.sqlite'));
+    const modules = (await view.getChildren(harvested)) ?? [];
+    assert.deepEqual(
+      modules.map((child) => (child.kind === 'module' ? child.module.path : child.kind)),
+      ['linear1', 'linear2'],
+    );
+    const components = (await view.getChildren(modules[0])) ?? [];
+    const densities = components.map((child) => (child.kind === 'component' ? child.component.density : -1));
+    assert.ok(densities.length > 0 && densities.every((density) => density >= 0));
+    assert.deepEqual(
+      densities,
+      [...densities].sort((a, b) => b - a),
+    );
+  });
 });

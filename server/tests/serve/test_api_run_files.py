@@ -40,6 +40,8 @@ def write_harvest(path: Path, status: str = "done") -> None:
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         db.execute("INSERT INTO modules VALUES ('linear1', 0, 20)")
         db.execute("INSERT INTO components VALUES ('linear1', 7, 0.05, 0.04, 1, 2, 'feature 3')")
+        db.execute("INSERT INTO components VALUES ('linear1', 2, 0.2, 0.1, 1, 0, NULL)")
+        db.execute("INSERT INTO components VALUES ('linear1', 9, 0.0, 0.0, 0, 0, NULL)")
         db.executemany(
             "INSERT INTO examples VALUES ('linear1', 7, ?, ?, ?, ?, 1, 1, ?, ?, ?)",
             [
@@ -89,6 +91,24 @@ def test_card_has_statistics_and_decoded_examples(files_server: ServerProcess) -
     assert example["rank"] == 0 and example["ci"] == 0.9
     assert example["tokens"] == ["feature 0", "feature 3"]
     assert example["ci_values"] == [0.0, 0.9]
+
+
+def test_a_modules_listing_is_densest_first(files_server: ServerProcess) -> None:
+    response = get(files_server, f"/runs/{RUN_ID}/components/linear1?limit=2")
+
+    assert response.status_code == 200
+    listing = response.json()
+    assert (listing["module"], listing["C"]) == ("linear1", 20)
+    assert [(c["component"], c["density"], c["label"]) for c in listing["components"]] == [
+        (2, 0.2, None),
+        (7, 0.05, "feature 3"),
+    ]
+    assert get(files_server, f"/runs/{RUN_ID}/components/linear9").status_code == 404
+    assert get(files_server, "/runs/unfinished/components/linear1").status_code == 409
+
+
+def test_a_run_lists_its_modules_once_training_started(files_server: ServerProcess) -> None:
+    assert get(files_server, f"/runs/{RUN_ID}").json()["modules"] == []  # created, never trained
 
 
 @pytest.mark.parametrize(

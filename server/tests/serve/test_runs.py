@@ -247,7 +247,12 @@ def test_analysis_commands_run_as_jobs_on_a_finished_run(
     assert events[-1].event == "job" and events[-1].data["exit_code"] == 0
     assert any(event.event == "log" for event in events)
     assert (runs_root / run_id / "harvest.sqlite").is_file()
-    assert request(server, "GET", f"/runs/{run_id}").json()["status"] == "done"
+    run = request(server, "GET", f"/runs/{run_id}").json()
+    assert run["status"] == "done"
+    assert [(m["path"], m["C"]) for m in run["modules"]] == [("linear1", 8), ("linear2", 8)]
+    listing = request(server, "GET", f"/runs/{run_id}/components/linear1?limit=3").json()
+    densities = [c["density"] for c in listing["components"]]
+    assert len(densities) == 3 and densities == sorted(densities, reverse=True)
 
     # A toy's graph and circuit jobs take the input's active features.
     for kind, params in (

@@ -13,6 +13,7 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request, Response, status
 from pydantic import ValidationError
 
+from paramlens.runs.layout import RunPaths
 from paramlens.serve import events_routes
 from paramlens.serve.config_request import require_runnable
 from paramlens.serve.jobs.kinds import ANALYSIS_KINDS, JOB_KINDS
@@ -76,6 +77,14 @@ def job_info(job: Job) -> JobInfo:
     )
 
 
+def _files(record: RunRecord) -> list[str]:
+    """The run directory's files now: analysis jobs add files without rewriting run.json."""
+    try:
+        return RunPaths(record.run_dir).files()
+    except OSError:  # deleted meanwhile
+        return list(record.events.manifest.files)
+
+
 def run_info(record: RunRecord) -> RunInfo:
     manifest = record.events.manifest
     jobs = [job_info(job) for job in record.jobs]
@@ -90,7 +99,8 @@ def run_info(record: RunRecord) -> RunInfo:
         config_file=manifest.config_file,
         error=manifest.error,
         summary=manifest.summary,
-        files=list(manifest.files),
+        modules=list(manifest.modules),
+        files=_files(record),
         jobs=jobs,
         job=jobs[0] if jobs else None,
         trained_elsewhere=record.watched,

@@ -50,6 +50,24 @@ class ComponentCard(BaseModel):
     output_token_pmi: list[PmiEntry]  # empty for toy targets
 
 
+class ComponentSummary(BaseModel):
+    """One subcomponent in a module's listing: its statistics, without examples."""
+
+    component: int
+    density: float
+    mean_ci: float
+    alive: bool
+    label: str | None
+
+
+class ComponentList(BaseModel):
+    """A module's subcomponents, densest first."""
+
+    module: str
+    C: int
+    components: list[ComponentSummary]
+
+
 class CardNotFound(LookupError):
     """The harvest has no such subcomponent."""
 
@@ -118,6 +136,33 @@ def read_card(db_path: Path, module: str, component: int, limit: int = 30) -> Co
         ],
         input_token_pmi=[_entry(row, text) for row in input_pmi],
         output_token_pmi=[_entry(row, text) for row in output_pmi],
+    )
+
+
+def list_components(db_path: Path, module: str, limit: int = 100) -> ComponentList:
+    """The `limit` densest subcomponents of `module` (a range scan of the module's rows).
+
+    Raises FileNotFoundError without a harvest, ValueError for a file that is not a finished
+    harvest, CardNotFound for a module the harvest does not have."""
+    with closing(_connect(db_path)) as connection:
+        _meta(connection, db_path)
+        found = connection.execute("SELECT C FROM modules WHERE module = ?", (module,)).fetchone()
+        if found is None:
+            raise CardNotFound(f"the harvest has no module {module!r}")
+        rows = connection.execute(
+            "SELECT component, density, mean_ci, alive, label FROM components WHERE module = ? "
+            "ORDER BY density DESC, component LIMIT ?",
+            (module, limit),
+        ).fetchall()
+    return ComponentList(
+        module=module,
+        C=int(found[0]),
+        components=[
+            ComponentSummary(
+                component=int(c), density=float(d), mean_ci=float(m), alive=bool(a), label=label
+            )
+            for c, d, m, a, label in rows
+        ],
     )
 
 

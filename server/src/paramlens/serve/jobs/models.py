@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paramlens.runs.manifest import Status
+from paramlens.runs.manifest import ModuleRecord, Status
 from paramlens.serve.models import MAX_CONFIG_CHARS, MAX_PATH_CHARS
 
 DEVICE_PATTERN = r"^(auto|cpu|cuda(:[0-9]+)?)$"
@@ -77,7 +77,13 @@ class RunInfo(BaseModel):
     config_file: str
     error: str | None
     summary: dict[str, Any]
-    files: list[str]
+    modules: list[ModuleRecord] = Field(
+        description="The decomposed modules with their shapes and C, once training has started."
+    )
+    files: list[str] = Field(
+        description="Every file in the run directory now, relative to it, sorted (temporary "
+        "files left out); unlike run.json's list, it includes what analysis jobs wrote since."
+    )
     jobs: list[JobInfo] = Field(
         description="Its queued and running jobs, oldest first: a decomposition runs alone; "
         "analysis jobs that write different files run side by side."
