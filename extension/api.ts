@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { HealthResponse } from '../protocol/serverApi';
-import type { GraphViewToHost } from '../protocol/webviewMessages';
+import type { DashboardToHost, GraphViewToHost } from '../protocol/webviewMessages';
 import type { RunsNode } from './runsView';
 
 /** What `activate()` returns: other extensions and the extension-host tests use it. */
@@ -11,6 +11,8 @@ export interface ParamLensApi {
   languageClientReady(): Promise<void>;
   /** Fires each time a graph panel has laid out and drawn a graph. */
   onDidRenderGraph: vscode.Event<GraphViewToHost['rendered']>;
+  /** Fires each time a run dashboard has drawn its charts. */
+  onDidRenderDashboard: vscode.Event<DashboardToHost['rendered']>;
   /** The Runs view's contents, as the view shows them. */
   runsView: vscode.TreeDataProvider<RunsNode>;
 }

@@ -71,29 +71,40 @@ async function runDecomposition(
   }
   const job = run.job;
   if (job === null) return run;
+  if (vscode.workspace.getConfiguration('paramlens').get<boolean>('openDashboardOnRun', true))
+    void vscode.commands.executeCommand('paramlens.openDashboard', { kind: 'run', run });
   const outcome = await activity.follow(server, run.run_id, job.id, `decompose ${run.run_id}`);
   void reportDecomposition(outcome);
   return outcome.run;
 }
 
-/** One notification when a decomposition ends: its headline numbers, or why it stopped. */
+/** One notification when a decomposition ends: its headline numbers or why it stopped, and what to do next. */
 async function reportDecomposition(outcome: JobOutcome): Promise<void> {
   const { run } = outcome;
+  // The buttons run the Runs view's commands on this run.
+  const next: Record<string, string> = { 'Open Dashboard': 'paramlens.openDashboard' };
+  let choice: string | undefined;
   if (run.status === 'done') {
     const numbers = headline(run.summary);
-    await vscode.window.showInformationMessage(
+    next['Harvest'] = 'paramlens.harvestRun';
+    choice = await vscode.window.showInformationMessage(
       `Decomposition ${run.run_id} is done${numbers === undefined ? '' : `: ${numbers}`}.`,
+      ...Object.keys(next),
     );
   } else if (run.status === 'failed') {
-    await vscode.window.showErrorMessage(
+    choice = await vscode.window.showErrorMessage(
       `Decomposition ${run.run_id} failed: ${run.error ?? 'no reason given'}`,
+      ...Object.keys(next),
     );
   } else {
-    await vscode.window.showWarningMessage(
+    next['Resume'] = 'paramlens.resumeRun';
+    choice = await vscode.window.showWarningMessage(
       `Decomposition ${run.run_id} stopped at step ${run.step}/${run.total_steps} (${run.status})` +
         (run.error ? `: ${run.error}` : '.'),
+      ...Object.keys(next),
     );
   }
+  if (choice !== undefined) await vscode.commands.executeCommand(next[choice]!, { kind: 'run', run });
 }
 
 /** What the server said when it refused a request, in one sentence. */

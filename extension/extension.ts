@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { GraphViewToHost } from '../protocol/webviewMessages';
+import type { DashboardToHost, GraphViewToHost } from '../protocol/webviewMessages';
 import type { ParamLensApi } from './api';
 import { registerComponentCommands } from './componentCommands';
 import { registerConfigValidation } from './configValidation';
+import { DashboardPanels } from './dashboardPanel';
 import { registerDecompositionCommands, type ClientSource } from './decompositionCommands';
 import { GraphPanels } from './graphPanels';
 import { startLanguageClient } from './languageClient';
@@ -27,6 +28,9 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
   const supervisor = new ServerSupervisor(serverPackageDir, statusBar, serverLog);
   const graphPanels = new GraphPanels(context.extensionUri, serverLog, (r) => rendered.fire(r));
   const activity = new RunActivity(serverLog);
+  const dashboardRendered = new vscode.EventEmitter<DashboardToHost['rendered']>();
+  const dashboards = new DashboardPanels(context.extensionUri, serverLog, (r) => dashboardRendered.fire(r));
+  context.subscriptions.push(dashboards, dashboardRendered);
   context.subscriptions.push(serverLog, languageLog, statusBar, rendered, supervisor, graphPanels, activity);
   const client: ClientSource = async () => {
     const running = await supervisor.runningServer();
@@ -79,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
       graphPanels,
       runsRoot: () => supervisor.runsRoot(),
       storage: context.globalStorageUri,
+      dashboards,
     }),
   );
 
@@ -99,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     serverHealth: () => supervisor.serverHealth(),
     languageClientReady: () => clientReady,
     onDidRenderGraph: rendered.event,
+    onDidRenderDashboard: dashboardRendered.event,
     runsView,
   };
 }

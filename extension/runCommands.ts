@@ -3,6 +3,7 @@
 // goes through the decomposition server; its progress and end are shown by RunActivity.
 import * as vscode from 'vscode';
 import type { RunInfo, StartJobRequest } from '../protocol/serverApi';
+import type { DashboardPanels } from './dashboardPanel';
 import type { ClientSource } from './decompositionCommands';
 import type { GraphPanels } from './graphPanels';
 import type { RunActivity } from './runActivity';
@@ -21,6 +22,7 @@ export interface RunCommandContext {
   runsRoot: () => string | undefined;
   /** Where graphs fetched from a remote server are kept while they are open. */
   storage: vscode.Uri;
+  dashboards: DashboardPanels;
 }
 
 export function registerRunCommands(context: RunCommandContext): vscode.Disposable[] {
@@ -52,6 +54,10 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
 
   return [
     vscode.commands.registerCommand('paramlens.refreshRuns', () => context.view.refresh()),
+    command('openDashboard', async (server, run) => {
+      context.dashboards.open(server, run, context.runsRoot());
+      await Promise.resolve();
+    }),
     command('harvestRun', async (server, run) => {
       const outcome = await job(server, run, { kind: 'harvest', params: {} }, `harvest ${run.run_id}`);
       if (outcome?.exitCode === 0)

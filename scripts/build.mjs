@@ -20,7 +20,7 @@ const builds = [
   },
   {
     ...browser,
-    entryPoints: { graphView: 'webview/graphView/main.ts' },
+    entryPoints: { graphView: 'webview/graphView/main.ts', dashboard: 'webview/dashboard/main.ts' },
     outdir: 'dist/webview',
   },
   {
@@ -43,6 +43,7 @@ mkdirSync('dist/webview', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) {
   copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 }
+copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
 // The bundled node-sqlite3-wasm loads its WASM from the bundle's own folder (`__dirname`), i.e. dist/.
 copyFileSync('node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm', 'dist/node-sqlite3-wasm.wasm');
 

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../protocol/serverApi';
+import type { DashboardToHost } from '../../protocol/webviewMessages';
+import { waitFor } from '../support/poll';
 import { paramLensApi, workspaceFolder } from './paramLens';
 
 // A TMS 5-2 decomposition of a few seconds (its target is trained once, on first use).
@@ -26,6 +28,9 @@ describe('jobs through the decomposition server', () => {
       edit.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), QUICK_CONFIG),
     );
     assert.ok(editor.document.isDirty);
+    // The dashboard opens as the run starts; listen before, for it draws while the run goes on.
+    const renders: DashboardToHost['rendered'][] = [];
+    const subscription = (await paramLensApi()).onDidRenderDashboard((event) => renders.push(event));
 
     const run = await vscode.commands.executeCommand<RunInfo | undefined>('paramlens.runDecomposition');
 
@@ -38,6 +43,22 @@ describe('jobs through the decomposition server', () => {
       status: string;
     };
     assert.equal(written.status, 'done');
+    // It followed the run live to its last line: losses, L0 and evaluations all drawn.
+    const metrics = vscode.Uri.joinPath(workspaceFolder(), 'runs', run.run_id, 'metrics.jsonl');
+    const logged = Buffer.from(await vscode.workspace.fs.readFile(metrics))
+      .toString()
+      .trim()
+      .split('\n');
+    try {
+      const final = await waitFor(
+        'the dashboard to draw every metrics line',
+        () => renders.find((render) => render.runId === run.run_id && render.lines === logged.length),
+        { timeoutMs: 30_000 },
+      );
+      assert.equal(final.charts, 3);
+    } finally {
+      subscription.dispose();
+    }
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
@@ -68,5 +89,28 @@ describe('jobs through the decomposition server', () => {
       densities,
       [...densities].sort((a, b) => b - a),
     );
+  });
+
+  it('opens a finished run’s dashboard from the Runs view, rebuilt from its metrics file', async function () {
+    this.timeout(60_000);
+    const api = await paramLensApi();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const node = ((await api.runsView.getChildren()) ?? []).find(
+      (child) => child.kind === 'run' && child.run.run_id.startsWith('quick-'),
+    );
+    assert.ok(node?.kind === 'run');
+    let rendered: DashboardToHost['rendered'] | undefined;
+    const subscription = api.onDidRenderDashboard((event) => (rendered = event));
+    try {
+      await vscode.commands.executeCommand('paramlens.openDashboard', node);
+      const drawn = await waitFor('the dashboard of a finished run to draw', () => rendered, {
+        timeoutMs: 30_000,
+      });
+      assert.equal(drawn.runId, node.run.run_id);
+      assert.equal(drawn.charts, 3);
+      assert.ok(drawn.lines >= 5, `${drawn.lines} metrics lines`); // logged steps and evaluations
+    } finally {
+      subscription.dispose();
+    }
   });
 });
