@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { HealthResponse } from '../protocol/serverApi';
+import type { HealthResponse, ServerConnection } from '../protocol/serverApi';
 import type { DashboardToHost, GraphViewToHost } from '../protocol/webviewMessages';
 import type { RunsNode } from './runsView';
 
@@ -7,6 +7,8 @@ import type { RunsNode } from './runsView';
 export interface ParamLensApi {
   /** The running decomposition server's `/health`; rejects with the reason it could not start. */
   serverHealth(): Promise<HealthResponse>;
+  /** Where the decomposition server answers (spawned or remote) once it is ready; undefined when none runs. */
+  serverConnection(): Promise<ServerConnection | undefined>;
   /** Resolves once the language server has started. */
   languageClientReady(): Promise<void>;
   /** Fires each time a graph panel has laid out and drawn a graph. */

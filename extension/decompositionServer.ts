@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
-import type { HealthResponse, ServerHandshake } from '../protocol/serverApi';
+import type { HealthResponse, ServerConnection, ServerHandshake } from '../protocol/serverApi';
 import { parseHandshake } from './handshake';
 import type { PythonInterpreter } from './pythonInterpreter';
 import { classifyStartFailure, interpreterNotFound, ServerStartError } from './serverStartError';
@@ -10,10 +10,19 @@ import { classifyStartFailure, interpreterNotFound, ServerStartError } from './s
 const HANDSHAKE_TIMEOUT_MS = 120_000;
 /** Time a server gets to exit after SIGTERM before it is killed. */
 const SHUTDOWN_GRACE_MS = 2_000;
+/** A server, spawned or remote, that takes longer than this to answer /health is not reachable. */
+const HEALTH_TIMEOUT_MS = 15_000;
 
 export interface RunningServer {
   handshake: ServerHandshake;
   health: HealthResponse;
+}
+
+/** How a server that had started ended without being asked to. */
+export interface UnexpectedExit {
+  code: number | null;
+  /** The last thing it wrote to stderr, which usually says why. */
+  reason: string;
 }
 
 /**
@@ -23,7 +32,7 @@ export interface RunningServer {
 export class DecompositionServer implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private stopping = false;
-  private readonly exitEmitter = new vscode.EventEmitter<number | null>();
+  private readonly exitEmitter = new vscode.EventEmitter<UnexpectedExit>();
   /** Fires when a server that had started exits without being asked to. */
   readonly onDidExitUnexpectedly = this.exitEmitter.event;
 
@@ -57,11 +66,13 @@ export class DecompositionServer implements vscode.Disposable {
     });
 
     const handshake = await this.readHandshake(child, () => stderr);
-    child.on('exit', (code) => {
-      if (!this.stopping) {
-        this.log.error(`Decomposition server exited unexpectedly (code ${code ?? 'signal'})`);
-        this.exitEmitter.fire(code);
-      }
+    child.on('exit', (code, signal) => {
+      if (this.stopping) return;
+      // A signal says more than the last log line; otherwise a crash's last line is its exception.
+      const last = stderr.trim().split('\n').pop()?.trim();
+      const reason = signal !== null ? `killed by ${signal}` : last || `exit code ${code}`;
+      this.log.error(`Decomposition server exited unexpectedly (${signal ?? `code ${code}`}): ${reason}`);
+      this.exitEmitter.fire({ code, reason });
     });
     const health = await fetchHealth(handshake);
     this.log.info(
@@ -129,11 +140,16 @@ export class DecompositionServer implements vscode.Disposable {
   }
 }
 
-export async function fetchHealth(server: ServerHandshake): Promise<HealthResponse> {
+export async function fetchHealth(server: ServerConnection): Promise<HealthResponse> {
   const response = await fetch(`${server.url}/health`, {
     headers: { Authorization: `Bearer ${server.token}` },
+    signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
   });
   if (!response.ok)
-    throw new ServerStartError(`The decomposition server answered /health with ${response.status}.`);
+    throw new ServerStartError(
+      response.status === 401
+        ? 'The decomposition server refused the token (401).'
+        : `The decomposition server answered /health with ${response.status}.`,
+    );
   return (await response.json()) as HealthResponse;
 }

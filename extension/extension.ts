@@ -1,21 +1,22 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { ServerConnectionNotification } from '../protocol/lspRequests';
 import type { DashboardToHost, GraphViewToHost } from '../protocol/webviewMessages';
 import type { ParamLensApi } from './api';
 import { registerComponentCommands } from './componentCommands';
-import { registerConfigValidation } from './configValidation';
 import { DashboardPanels } from './dashboardPanel';
 import { registerDecompositionCommands, type ClientSource } from './decompositionCommands';
 import { GraphPanels } from './graphPanels';
 import { startLanguageClient } from './languageClient';
-import { registerModuleListing } from './moduleListing';
 import { chooseGraphFile } from './openGraphCommand';
+import { savedRemote, registerRemoteCommands } from './remoteCommands';
 import { RunActivity } from './runActivity';
 import { registerRunCommands } from './runCommands';
 import { RunsView } from './runsView';
 import { ServerClient } from './serverClient';
 import { ServerStatusBar } from './serverStatusBar';
 import { ServerSupervisor } from './serverSupervisor';
+import type { RunningServer } from './decompositionServer';
 
 let languageClient: LanguageClient | undefined;
 
@@ -27,7 +28,12 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
   const serverPackageDir = vscode.Uri.joinPath(context.extensionUri, 'server').fsPath;
   const supervisor = new ServerSupervisor(serverPackageDir, statusBar, serverLog);
   const graphPanels = new GraphPanels(context.extensionUri, serverLog, (r) => rendered.fire(r));
-  const activity = new RunActivity(serverLog);
+  // Background readers ask quietly: an error box each time they redraw would help nobody.
+  const quietClient = async (): Promise<ServerClient | undefined> => {
+    const running = await supervisor.runningServer();
+    return running === undefined ? undefined : new ServerClient(running.handshake);
+  };
+  const activity = new RunActivity(serverLog, quietClient);
   const dashboardRendered = new vscode.EventEmitter<DashboardToHost['rendered']>();
   const dashboards = new DashboardPanels(context.extensionUri, serverLog, (r) => dashboardRendered.fire(r));
   context.subscriptions.push(dashboards, dashboardRendered);
@@ -58,16 +64,13 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => supervisor.restart()),
+    ...registerRemoteCommands(context, supervisor),
     ...registerComponentCommands(() => languageClient, graphPanels),
     ...registerDecompositionCommands(graphPanels, client, activity),
   );
-  // The view asks quietly: an error box each time it redraws would help nobody.
-  const quietClient = async () => {
-    const running = await supervisor.runningServer();
-    return running === undefined ? undefined : new ServerClient(running.handshake);
-  };
   const runsView = new RunsView(quietClient, () => supervisor.runsRoot());
   activity.onDidChange(() => runsView.refresh());
+  supervisor.onDidChangeServer(() => runsView.refresh());
   const runFiles = vscode.workspace.createFileSystemWatcher('**/runs/*/run.json');
   context.subscriptions.push(
     runsView,
@@ -87,13 +90,16 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     }),
   );
 
-  supervisor.restart();
-  const runningServer = () => supervisor.runningServer();
-  const clientReady = startLanguageClient(context, languageLog, (client) => [
-    registerModuleListing(client, context.storageUri, runningServer, languageLog),
-    registerConfigValidation(client, runningServer, languageLog),
-  ]).then((client) => {
+  void savedRemote(context).then((remote) => supervisor.start(remote));
+  const clientReady = startLanguageClient(context, languageLog).then((client) => {
     languageClient = client;
+    // The language server asks the decomposition server itself: it hears where it is, now and on change.
+    const tell = (running: RunningServer | undefined): void =>
+      void client.sendNotification(ServerConnectionNotification, {
+        server: running === undefined ? null : { url: running.handshake.url, token: running.handshake.token },
+      });
+    void supervisor.runningServer().then(tell);
+    context.subscriptions.push(supervisor.onDidChangeServer(tell));
   });
   clientReady.catch((error: Error) => {
     languageLog.error(`The language server failed to start: ${error.message}`);
@@ -102,6 +108,12 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
 
   return {
     serverHealth: () => supervisor.serverHealth(),
+    serverConnection: async () => {
+      const running = await supervisor.runningServer();
+      return running === undefined
+        ? undefined
+        : { url: running.handshake.url, token: running.handshake.token };
+    },
     languageClientReady: () => clientReady,
     onDidRenderGraph: rendered.event,
     onDidRenderDashboard: dashboardRendered.event,

@@ -5,7 +5,11 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { OPEN_COMPONENT_IN_GRAPH_COMMAND, SHOW_COMPONENT_EXAMPLES_COMMAND } from '../protocol/lspRequests';
+import {
+  OPEN_COMPONENT_IN_GRAPH_COMMAND,
+  SHOW_COMPONENT_EXAMPLES_COMMAND,
+  type LanguageServerOptions,
+} from '../protocol/lspRequests';
 
 /** Config files stay in the `yaml` language, so other YAML tools still work; the pattern selects ours. */
 export const DECOMP_CONFIG_SELECTOR = [
@@ -27,13 +31,12 @@ export const ID_HOVER_SELECTOR = [
 ];
 
 /**
- * Starts the language server (`dist/languageServer.js`) as a Node child over ipc. `beforeStart` registers
- * the handlers of requests the server sends, which it may send as soon as the first document opens.
+ * Starts the language server (`dist/languageServer.js`) as a Node child over ipc. It caches module listings
+ * in the workspace storage, and waits for `paramlens/serverConnection` before it asks the engine anything.
  */
 export async function startLanguageClient(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
-  beforeStart: (client: LanguageClient) => vscode.Disposable[],
 ): Promise<LanguageClient> {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageServer.js').fsPath;
   const serverOptions: ServerOptions = {
@@ -43,13 +46,19 @@ export async function startLanguageClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: [...DECOMP_CONFIG_SELECTOR, ...ID_HOVER_SELECTOR],
     outputChannel: log,
+    initializationOptions: {
+      moduleListingCache:
+        context.storageUri === undefined
+          ? null
+          : vscode.Uri.joinPath(context.storageUri, 'module-listings').fsPath,
+      serverConnection: true,
+    } satisfies LanguageServerOptions,
     // Cards link to these commands; hover markdown may run no other.
     markdown: {
       isTrusted: { enabledCommands: [OPEN_COMPONENT_IN_GRAPH_COMMAND, SHOW_COMPONENT_EXAMPLES_COMMAND] },
     },
   };
   const client = new LanguageClient('paramlens', 'ParamLens Language Server', serverOptions, clientOptions);
-  context.subscriptions.push(...beforeStart(client));
   await client.start();
   return client;
 }

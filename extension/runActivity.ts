@@ -15,8 +15,9 @@ export interface JobOutcome {
   run: RunInfo;
 }
 
-/** A reconnect waits this long after a dropped stream; a job that keeps dropping gives up after the deadline. */
+/** A reconnect waits this long after a dropped stream; a server unreachable for the deadline ends the follow. */
 const RECONNECT_DELAY_MS = 1_000;
+const RECONNECT_DEADLINE_MS = 5 * 60_000;
 
 export class RunActivity implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(
@@ -29,7 +30,11 @@ export class RunActivity implements vscode.Disposable {
   /** Fires with the run ID whenever a followed run's job moves on (a step, a state, its end). */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  /** `current`: the server jobs go to now, which after a crash and restart is a new process. */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly current: () => Promise<ServerClient | undefined>,
+  ) {
     this.item.name = 'ParamLens Jobs';
     this.item.command = 'paramlens.showServerLog';
   }
@@ -51,8 +56,9 @@ export class RunActivity implements vscode.Disposable {
       vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ParamLens: ${title}`, cancellable: true },
         async (progress, token) => {
-          token.onCancellationRequested(() => {
-            client
+          token.onCancellationRequested(async () => {
+            const server = (await this.current()) ?? client;
+            server
               .cancelRun(runId)
               .catch((error: Error) => this.log.error(`cancel ${runId}: ${error.message}`));
           });
@@ -87,6 +93,7 @@ export class RunActivity implements vscode.Disposable {
     onEvent: (event: StreamedRunEvent) => void,
   ): Promise<JobOutcome> {
     let last = after;
+    let reachedAt = Date.now();
     for (;;) {
       try {
         for await (const event of client.events(runId, last)) {
@@ -105,10 +112,19 @@ export class RunActivity implements vscode.Disposable {
         if (error instanceof ServerError && error.status < 500) throw error;
         this.log.warn(`The event stream of ${runId} dropped (${(error as Error).message}); reconnecting`);
       }
-      // The stream ended without the job's end: the server restarted or the connection dropped.
-      const run = await client.getRun(runId);
-      if (!run.jobs.some((job) => job.id === jobId)) return { exitCode: null, cancelled: false, run };
+      // The stream ended without the job's end: the connection dropped, or the server stopped. A restarted
+      // server is a new process (new port and token) that lists the run as interrupted, without this job.
       await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+      client = (await this.current()) ?? client;
+      let run: RunInfo;
+      try {
+        run = await client.getRun(runId);
+        reachedAt = Date.now();
+      } catch (error) {
+        if (error instanceof ServerError || Date.now() - reachedAt > RECONNECT_DEADLINE_MS) throw error;
+        continue;
+      }
+      if (!run.jobs.some((job) => job.id === jobId)) return { exitCode: null, cancelled: false, run };
     }
   }
 

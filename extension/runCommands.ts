@@ -26,20 +26,22 @@ export interface RunCommandContext {
 }
 
 export function registerRunCommands(context: RunCommandContext): vscode.Disposable[] {
+  // A command returns what its action does (a followed job's outcome), for callers such as the tests.
   const command = (
     name: string,
-    action: (server: ServerClient, run: RunInfo) => Promise<void>,
+    action: (server: ServerClient, run: RunInfo) => Promise<unknown>,
   ): vscode.Disposable =>
     vscode.commands.registerCommand(`paramlens.${name}`, async (node?: RunNode) => {
       const server = await context.client();
-      if (server === undefined) return;
+      if (server === undefined) return undefined;
       const run = node?.run ?? (await pickRun(server));
-      if (run === undefined) return;
+      if (run === undefined) return undefined;
       try {
-        await action(server, run);
+        return await action(server, run);
       } catch (error) {
         const message = error instanceof ServerError ? error.message : (error as Error).message;
         void vscode.window.showErrorMessage(`${run.run_id}: ${message}`);
+        return undefined;
       } finally {
         context.view.refresh();
       }
@@ -94,8 +96,8 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
     command('resumeRun', async (server, run) => {
       const resumed = await server.resumeRun(run.run_id);
       const queued = resumed.job;
-      if (queued !== null)
-        await context.activity.follow(server, run.run_id, queued.id, `decompose ${run.run_id}`);
+      if (queued === null) return undefined;
+      return context.activity.follow(server, run.run_id, queued.id, `decompose ${run.run_id}`);
     }),
     command('stopRun', async (server, run) => {
       await server.cancelRun(run.run_id);

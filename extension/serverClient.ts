@@ -10,15 +10,10 @@ import type {
   HealthResponse,
   RunInfo,
   RunList,
+  ServerConnection,
   StartJobRequest,
 } from '../protocol/serverApi';
 import type { AttributionGraph } from '../protocol/graph';
-
-/** Where a server answers, and the bearer token it wants. */
-export interface ServerConnection {
-  url: string;
-  token: string;
-}
 
 /** An error answer: the HTTP status, the server's error code and message, and its error ID for the log. */
 export class ServerError extends Error {

@@ -33,6 +33,29 @@ export class ServerStatusBar implements vscode.Disposable {
     );
   }
 
+  /** Connected to a server elsewhere: where, and on which devices. */
+  remote(health: HealthResponse, url: string): void {
+    const host = new URL(url).host;
+    const accelerators = health.devices.filter((device) => device.kind === 'cuda');
+    const device = accelerators.length > 0 ? accelerators.map((d) => d.name).join(', ') : 'cpu';
+    this.show(
+      `$(remote) ParamLens ${host} · ${device}`,
+      new vscode.MarkdownString(
+        `**ParamLens server ${health.version}** at \`${url}\`, torch ${health.torch_version}\n\n` +
+          'Run "ParamLens: Disconnect from Server" to go back to a server of this editor\'s own.',
+      ),
+    );
+    this.item.accessibilityInformation = { label: `ParamLens connected to ${host}, running on ${device}` };
+  }
+
+  restarting(reason: string, delayMs: number): void {
+    this.show(
+      '$(debug-restart) ParamLens',
+      `The decomposition server stopped (${reason}); restarting in ${Math.round(delayMs / 1000)} s.`,
+    );
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+  }
+
   failed(reason: string): void {
     this.show('$(error) ParamLens', `The decomposition server is not running: ${reason}`);
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');

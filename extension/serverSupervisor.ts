@@ -1,25 +1,51 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { HealthResponse } from '../protocol/serverApi';
-import { DecompositionServer, type RunningServer } from './decompositionServer';
+import type { HealthResponse, ServerConnection } from '../protocol/serverApi';
+import { DecompositionServer, fetchHealth, type RunningServer } from './decompositionServer';
 import { resolvePythonInterpreter } from './pythonInterpreter';
 import type { ServerStatusBar } from './serverStatusBar';
 
+/** Restarts after a crash wait 1, 2, 4 … s, at most this long. */
+const MAX_BACKOFF_MS = 30_000;
+/** A server that ran this long before it crashed starts the backoff afresh. */
+const STABLE_AFTER_MS = 60_000;
+/** After this many crashes in a row the supervisor stops restarting and asks the user. */
+const MAX_RESTARTS = 5;
+
 /**
- * Owns the one current decomposition server: starts it when the workspace is trusted, restarts it on
- * request, and reports its state once. Results from a server that was replaced meanwhile are ignored, so a
- * restart during start-up never shows the old process's exit as an error.
+ * Owns the one current decomposition server: a `paramlens serve` it spawns when the workspace is trusted, or a
+ * remote one the user connected to by URL and token. A spawned server that crashes is reported once, with the
+ * reason from its stderr, and restarted with backoff. Results from a server that was replaced meanwhile are
+ * ignored, so a restart during start-up never shows the old process's exit as an error.
  */
 export class ServerSupervisor implements vscode.Disposable {
   private current: DecompositionServer | undefined;
-  private health: Promise<HealthResponse> = rejected('The server has not been started.');
-  private running: Promise<RunningServer | undefined> = Promise.resolve(undefined);
+  private remote: ServerConnection | undefined;
+  private health: Promise<HealthResponse>;
+  private running: Promise<RunningServer | undefined>;
+  private crashes = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** Answers whoever asked for the server while a restart waited out its backoff. */
+  private awaitingRestart: ((server: Promise<RunningServer | undefined>) => void) | undefined;
+  private readonly changed = new vscode.EventEmitter<RunningServer | undefined>();
+  /** Fires when a server becomes ready (spawned or connected), and with undefined when it goes away. */
+  readonly onDidChangeServer = this.changed.event;
 
   constructor(
     private readonly serverPackageDir: string,
     private readonly statusBar: ServerStatusBar,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    // Until `start`, whoever asks waits for the first server rather than hearing there is none.
+    this.running = new Promise((resolve) => (this.awaitingRestart = resolve));
+    this.health = this.running.then((running) => running?.health ?? rejected('The server is not running.'));
+  }
+
+  /** The first server: the remote one this workspace was last connected to, else a spawned one. */
+  start(remote: ServerConnection | undefined): void {
+    this.remote = remote;
+    this.restart();
+  }
 
   /** The current server's `/health`, or why it is not running. */
   serverHealth(): Promise<HealthResponse> {
@@ -31,18 +57,65 @@ export class ServerSupervisor implements vscode.Disposable {
     return this.running;
   }
 
-  /** The spawned server's runs folder, on this machine. */
+  /** The spawned server's runs folder, on this machine; undefined for a remote server. */
   runsRoot(): string | undefined {
-    return this.current?.runsRoot;
+    return this.remote === undefined ? this.current?.runsRoot : undefined;
   }
 
+  /** The remote server's URL while connected to one. */
+  remoteUrl(): string | undefined {
+    return this.remote?.url;
+  }
+
+  /**
+   * Use the server at `remote.url` instead of a spawned one. Resolves once it answered `/health` with the
+   * token; rejects, changing nothing, when it is unreachable or refuses the token.
+   */
+  async connect(remote: ServerConnection): Promise<HealthResponse> {
+    const health = await fetchHealth(remote);
+    this.stopSpawned();
+    this.remote = remote;
+    const running: RunningServer = { handshake: { ...remote, version: health.version }, health };
+    this.health = Promise.resolve(health);
+    this.running = Promise.resolve(running);
+    this.statusBar.remote(health, remote.url);
+    this.log.info(`Connected to the decomposition server ${health.version} at ${remote.url}`);
+    this.answerWaiting();
+    this.changed.fire(running);
+    return health;
+  }
+
+  /** Back to a server of this editor's own. */
+  disconnect(): void {
+    this.remote = undefined;
+    this.restart();
+  }
+
+  /** Start (or restart) the spawned server; with a remote server, check it again. */
   restart(): void {
-    this.current?.dispose();
-    this.current = undefined;
+    this.crashes = 0;
+    if (this.remote !== undefined) {
+      const remote = this.remote;
+      this.running = this.connect(remote).then(
+        () => this.running,
+        (error: Error) => {
+          this.reportFailure(`The decomposition server at ${remote.url} did not answer: ${error.message}`);
+          return undefined;
+        },
+      );
+      return;
+    }
+    this.spawn();
+  }
+
+  private spawn(): void {
+    this.stopSpawned();
     if (!vscode.workspace.isTrusted) {
       this.statusBar.untrusted();
       this.health = rejected('The workspace is not trusted.');
       this.running = Promise.resolve(undefined);
+      this.answerWaiting();
+      this.changed.fire(undefined);
       return;
     }
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -51,34 +124,84 @@ export class ServerSupervisor implements vscode.Disposable {
     const server = new DecompositionServer(python, this.serverPackageDir, cwd, runsRoot, this.log);
     this.current = server;
     this.statusBar.starting();
-    server.onDidExitUnexpectedly(() => {
-      if (this.current === server)
-        this.statusBar.failed('it exited; run "ParamLens: Restart Decomposition Server"');
+    const startedAt = Date.now();
+    server.onDidExitUnexpectedly(({ reason }) => {
+      if (this.current === server) this.recover(reason, Date.now() - startedAt);
     });
     const started = server.start();
     this.health = started.then(({ health }) => health);
     this.running = started.catch(() => undefined);
-    this.health.then(
-      (health) => {
-        if (this.current === server) this.statusBar.ready(health);
+    this.answerWaiting();
+    started.then(
+      (running) => {
+        if (this.current !== server) return;
+        this.statusBar.ready(running.health);
+        this.changed.fire(running);
       },
       (error: Error) => {
-        if (this.current === server) this.reportStartFailure(error);
+        if (this.current === server) this.reportFailure(error.message);
       },
     );
   }
 
-  private reportStartFailure(error: Error): void {
-    this.log.error(error.message);
-    this.statusBar.failed(error.message);
-    void vscode.window.showErrorMessage(error.message, 'Show Log').then((choice) => {
-      if (choice) this.log.show();
+  /**
+   * A spawned server stopped on its own: say so once, then start a new one after a backoff. Its runs that
+   * were training are left interrupted, and the new server lists them so (the Runs view offers Resume).
+   */
+  private recover(reason: string, upForMs: number): void {
+    this.current = undefined;
+    this.health = rejected(`The decomposition server stopped: ${reason}`);
+    this.changed.fire(undefined);
+    if (upForMs >= STABLE_AFTER_MS) this.crashes = 0;
+    this.crashes += 1;
+    if (this.crashes > MAX_RESTARTS) {
+      this.running = Promise.resolve(undefined);
+      this.answerWaiting();
+      this.reportFailure(`The decomposition server stopped ${MAX_RESTARTS} times in a row: ${reason}`);
+      return;
+    }
+    const delayMs = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (this.crashes - 1));
+    this.statusBar.restarting(reason, delayMs);
+    if (this.crashes === 1)
+      void vscode.window
+        .showWarningMessage(
+          `The decomposition server stopped (${reason}). ParamLens is restarting it; runs that were ` +
+            'training are kept as interrupted and can be resumed from the Runs view.',
+          'Show Log',
+        )
+        .then((choice) => {
+          if (choice) this.log.show();
+        });
+    // Whoever asks for the server meanwhile waits for the new one rather than failing at once.
+    this.running = new Promise((resolve) => (this.awaitingRestart = resolve));
+    this.restartTimer = setTimeout(() => this.spawn(), delayMs);
+  }
+
+  private answerWaiting(): void {
+    this.awaitingRestart?.(this.running);
+    this.awaitingRestart = undefined;
+  }
+
+  private reportFailure(message: string): void {
+    this.log.error(message);
+    this.statusBar.failed(message);
+    void vscode.window.showErrorMessage(message, 'Show Log', 'Restart Server').then((choice) => {
+      if (choice === 'Show Log') this.log.show();
+      if (choice === 'Restart Server') this.restart();
     });
   }
 
-  dispose(): void {
+  private stopSpawned(): void {
+    clearTimeout(this.restartTimer);
     this.current?.dispose();
     this.current = undefined;
+  }
+
+  dispose(): void {
+    this.stopSpawned();
+    this.running = Promise.resolve(undefined);
+    this.answerWaiting();
+    this.changed.dispose();
   }
 }
 

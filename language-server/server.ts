@@ -8,7 +8,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ModuleListingRequest, type ModuleListingParams } from '../protocol/lspRequests';
+import { ServerConnectionNotification, type LanguageServerOptions } from '../protocol/lspRequests';
 import { ParsedYamlCache } from './documents';
 import { registerCodeLens } from './handlers/codeLens';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
@@ -21,6 +21,7 @@ import { InferenceSessions } from './inference/inferenceSessions';
 import { reportUncaughtErrors, routeConsoleToConnection } from './logging';
 import { HarvestCards } from './runs/harvestCards';
 import { HarvestHandles } from './runs/harvestHandles';
+import { EngineServer } from './runs/engineServer';
 import { ModelFactsSource } from './runs/modelFactsSource';
 import { RunLookup } from './runs/runLookup';
 
@@ -35,14 +36,15 @@ documents.onDidClose(({ document }) => parsedYaml.evict(document.uri));
 const runs = new RunLookup();
 const harvests = new HarvestHandles();
 const cards = new HarvestCards(runs, harvests);
-const models = new ModelFactsSource(runs, harvests, (params: ModuleListingParams) =>
-  connection.sendRequest(ModuleListingRequest, params),
-);
+const engine = new EngineServer((message) => connection.console.info(message));
+const models = new ModelFactsSource(runs, harvests, (question) => engine.moduleListing(question));
+connection.onNotification(ServerConnectionNotification, ({ server }) => engine.setConnection(server));
 connection.onShutdown(() => harvests.dispose());
 // Also on an exit without shutdown (the client died): closing removes each database's lock directory.
 process.on('exit', () => harvests.dispose());
 
-connection.onInitialize(({ workspaceFolders }) => {
+connection.onInitialize(({ workspaceFolders, initializationOptions }) => {
+  engine.configure(initializationOptions as Partial<LanguageServerOptions> | undefined);
   const folders = (workspaceFolders ?? []).filter((folder) => folder.uri.startsWith('file:'));
   runs.setWorkspaceFolders(folders.map((folder) => fileURLToPath(folder.uri)));
   return {
@@ -57,7 +59,7 @@ connection.onInitialize(({ workspaceFolders }) => {
   };
 });
 
-registerDiagnostics(connection, documents, parsedYaml, models);
+registerDiagnostics(connection, documents, parsedYaml, models, engine);
 registerCompletion(connection, documents, parsedYaml, models, runs, harvests);
 registerHover(connection, documents, parsedYaml, cards, models);
 registerDefinition(connection, documents, parsedYaml, models);

@@ -7,7 +7,7 @@
  * Documented in docs/language-server.md ("Custom requests").
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import type { ModuleListing, ValidateResponse } from './serverApi';
+import type { ServerConnection } from './serverApi';
 
 // ---- Subcomponent cards from a run's harvest (harvest.sqlite) ----
 
@@ -185,47 +185,33 @@ export interface Prediction {
   prob: number;
 }
 
-// ---- The target model's modules, and checks that need the engine ----
+// ---- The decomposition server, which the language server asks itself ----
 
 /**
- * Request, server → extension: the module listing of a config's target (`modules.json`, docs/formats.md)
- * when no run of the config has one: from the extension's cache, else the running decomposition server's
- * `POST /modules`; null when neither has it. The server asks again when the config's target changes.
+ * Notification, extension → server: the decomposition server that the editor's jobs go to, spawned or
+ * remote, sent once it is known and again whenever it changes; null while none runs (not yet started,
+ * restarting, untrusted workspace). The language server asks it itself for what only the engine knows: a
+ * config's module listing (`POST /modules`) and the check of a reference-format config (`POST /validate`).
  */
-
-export interface ModuleListingParams {
-  configUri: string;
-  /** The config's text to send to `POST /modules` (its `analysis` section left out, which the listing ignores). */
-  text: string;
-  /** Names the target section (its folder and content), under which the extension caches the answer. */
-  targetKey: string;
+export interface ServerConnectionParams {
+  server: ServerConnection | null;
 }
 
-export type ModuleListingResult = ModuleListing | null;
-
-export const ModuleListingRequest = new RequestType<ModuleListingParams, ModuleListingResult, void>(
-  'paramlens/moduleListing',
+export const ServerConnectionNotification = new NotificationType<ServerConnectionParams>(
+  'paramlens/serverConnection',
 );
 
-/**
- * Request, server → extension: a reference-format config (goodfire-ai/spd) checked by the decomposition
- * server's `POST /validate`, through the same translation a run uses; null when no server runs.
- */
-
-export interface ValidateConfigParams {
-  uri: string;
-  text: string;
+/** `initializationOptions` the extension starts the language server with. */
+export interface LanguageServerOptions {
+  /** Where module listings are cached by target, so a config is checked at once next time; none: no cache. */
+  moduleListingCache: string | null;
+  /** Whether `paramlens/serverConnection` will come: until the first one, engine questions wait for it. */
+  serverConnection: boolean;
 }
-
-export type ValidateConfigResult = ValidateResponse | null;
-
-export const ValidateConfigRequest = new RequestType<ValidateConfigParams, ValidateConfigResult, void>(
-  'paramlens/validateConfig',
-);
 
 // ---- Commands of the code lenses on configs ----
 
-/** Trains a decomposition of the config (`paramlens decompose CONFIG`) in a terminal task. */
+/** Trains a decomposition of the config through the decomposition server, with its progress. */
 export const RUN_DECOMPOSITION_COMMAND = 'paramlens.runDecomposition';
 /** Reveals the newest run's run.json, or says the config has no run. */
 export const OPEN_LATEST_RUN_COMMAND = 'paramlens.openLatestRun';

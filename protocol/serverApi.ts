@@ -1,16 +1,20 @@
 /**
  * The decomposition server's HTTP API as the extension sees it (docs/server.md).
  * The types come from `serverApi.generated.ts`, generated from the server's OpenAPI document
- * by `npm run gen:contracts`; only the handshake line, which is not an HTTP route, is written here.
+ * by `npm run gen:contracts`; only the handshake line and the connection, which are not HTTP routes, are written here.
  */
 import type { components } from './serverApi.generated';
 
 type Schemas = components['schemas'];
 
-/** The one JSON line `paramlens serve` prints on stdout once it listens. */
-export interface ServerHandshake {
+/** Where a server answers, and the bearer token it wants: spawned or remote alike. */
+export interface ServerConnection {
   url: string;
   token: string;
+}
+
+/** The one JSON line `paramlens serve` prints on stdout once it listens. */
+export interface ServerHandshake extends ServerConnection {
   version: string;
 }
 

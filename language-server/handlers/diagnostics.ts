@@ -4,16 +4,16 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isMap } from 'yaml';
-import {
-  ValidateConfigRequest,
-  type ValidateConfigParams,
-  type ValidateConfigResult,
-} from '../../protocol/lspRequests';
+import type { ValidateResponse } from '../../protocol/serverApi';
 import { isConfigDocument, type ParsedYamlCache } from '../documents';
+import type { EngineServer } from '../runs/engineServer';
 import type { ModelFactsSource } from '../runs/modelFactsSource';
 import { configDiagnostics, type ConfigContext } from '../services/configDiagnostics';
 import { nativeConfig } from '../services/configSections';
 import { isReferenceFormat } from '../services/referenceFormat';
+
+/** The engine's check of a reference-format config; null when no server could answer. */
+type ReferenceCheck = ValidateResponse | null;
 
 // The engine's check runs in another process and takes a while; typing pauses this long before it is asked.
 const REFERENCE_DEBOUNCE_MS = 500;
@@ -28,9 +28,10 @@ export function registerDiagnostics(
   documents: TextDocuments<TextDocument>,
   parsedYaml: ParsedYamlCache,
   models: ModelFactsSource,
+  engine: EngineServer,
 ): void {
   const published = new Map<string, Published>();
-  const referenceChecks = new ReferenceChecks(connection);
+  const referenceChecks = new ReferenceChecks(engine);
 
   const publish = (document: TextDocument, context: ConfigContext): void => {
     if (documents.get(document.uri)?.version !== document.version) return;
@@ -42,8 +43,7 @@ export function registerDiagnostics(
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   };
 
-  documents.onDidChangeContent(({ document }) => {
-    if (!isConfigDocument(document.uri)) return;
+  const check = (document: TextDocument): void => {
     const parsed = parsedYaml.get(document);
     const config = nativeConfig(parsed);
     const contents = parsed.documents[0]?.contents ?? null;
@@ -66,6 +66,15 @@ export function registerDiagnostics(
         publish(document, context);
       });
     }
+  };
+  documents.onDidChangeContent(({ document }) => {
+    if (isConfigDocument(document.uri)) check(document);
+  });
+  // What the engine could not answer before a server ran, it may answer now.
+  engine.onDidConnect(() => {
+    models.retryUnanswered();
+    referenceChecks.retryUnanswered();
+    for (const document of documents.all()) if (isConfigDocument(document.uri)) check(document);
   });
   documents.onDidClose(({ document }) => {
     if (!isConfigDocument(document.uri)) return;
@@ -76,33 +85,34 @@ export function registerDiagnostics(
   });
 }
 
-/** Asks the extension to check reference-format configs, once typing pauses, and keeps the last answers. */
+/** Asks the engine to check reference-format configs, once typing pauses, and keeps the last answers. */
 class ReferenceChecks {
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly answers = new Map<string, { text: string; result: ValidateConfigResult }>();
+  private readonly answers = new Map<string, { text: string; result: ReferenceCheck }>();
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly engine: EngineServer) {}
 
   /** The answer for the document's current text, if it was checked before. */
-  known(document: TextDocument): ValidateConfigResult | undefined {
+  known(document: TextDocument): ReferenceCheck | undefined {
     const answer = this.answers.get(document.uri);
     return answer?.text === document.getText() ? answer.result : undefined;
   }
 
-  schedule(document: TextDocument, done: (result: ValidateConfigResult) => void): void {
+  schedule(document: TextDocument, done: (result: ReferenceCheck) => void): void {
     clearTimeout(this.timers.get(document.uri));
     if (this.known(document) !== undefined) return;
     const text = document.getText();
     const timer = setTimeout(() => {
       this.timers.delete(document.uri);
-      const params: ValidateConfigParams = { uri: document.uri, text };
-      this.connection.sendRequest(ValidateConfigRequest, params).then(
-        (result) => this.settle(document, text, result ?? null, done),
-        // A client that does not answer this request has no engine to check with.
-        () => this.settle(document, text, null, done),
-      );
+      void this.engine
+        .validate(document.uri, text)
+        .then((result) => this.settle(document, text, result, done));
     }, REFERENCE_DEBOUNCE_MS);
     this.timers.set(document.uri, timer);
+  }
+
+  retryUnanswered(): void {
+    for (const [uri, answer] of this.answers) if (answer.result === null) this.answers.delete(uri);
   }
 
   forget(uri: string): void {
@@ -114,8 +124,8 @@ class ReferenceChecks {
   private settle(
     document: TextDocument,
     text: string,
-    result: ValidateConfigResult,
-    done: (result: ValidateConfigResult) => void,
+    result: ReferenceCheck,
+    done: (result: ReferenceCheck) => void,
   ): void {
     this.answers.set(document.uri, { text, result });
     done(result);

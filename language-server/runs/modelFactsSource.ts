@@ -1,21 +1,21 @@
 // Where a document's model facts come from. The module listing: the `modules.json` of the config's newest
-// run whose target is the config's, else the extension (`paramlens/moduleListing`: its cache, or the running
-// decomposition server), asked again when the config's target section changes. Alive counts: the harvest
+// run whose target is the config's, else the decomposition server (engineServer.ts: its cache, or the server
+// itself), asked again when the config's target section changes or a server becomes reachable. Alive counts: the harvest
 // of the run chosen for the config, else the latest evaluation in a run.json.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, type YAMLMap } from 'yaml';
-import type { ModuleListingParams } from '../../protocol/lspRequests';
 import type { ModuleListing } from '../../protocol/serverApi';
 import { valueAt } from '../services/configSections';
 import type { AliveFacts, ModelFacts } from '../services/moduleFacts';
 import { ENGINE_YAML_OPTIONS } from '../yamlDialect';
+import type { ListingQuestion } from './engineServer';
 import { documentPath } from './harvestCards';
 import type { HarvestHandles } from './harvestHandles';
 import type { RunLookup, RunSummary } from './runLookup';
 
-export type AskForListing = (params: ModuleListingParams) => Promise<ModuleListing | null>;
+export type AskForListing = (question: ListingQuestion) => Promise<ModuleListing | null>;
 
 // A null answer (no server yet) is asked again after this long, on the next request that needs it.
 const RETRY_NULL_MS = 30_000;
@@ -81,6 +81,11 @@ export class ModelFactsSource {
     this.resolved.delete(uri);
   }
 
+  /** Drops the answers "no listing", so that the next request asks again (a server became reachable). */
+  retryUnanswered(): void {
+    for (const [uri, asked] of this.asked) if (asked.settled === null) this.asked.delete(uri);
+  }
+
   private runListing(filePath: string | undefined, config: YAMLMap.Parsed | null): ModuleListing | undefined {
     if (filePath === undefined) return undefined;
     const target: unknown = valueAt(config, 'target')?.toJSON();
@@ -95,7 +100,7 @@ export class ModelFactsSource {
     return asked?.targetKey === key ? (asked.settled ?? undefined) : undefined;
   }
 
-  private ask(params: ModuleListingParams): Promise<ModuleListing | null> {
+  private ask(params: ListingQuestion): Promise<ModuleListing | null> {
     const asked = this.asked.get(params.configUri);
     const stale = asked?.settled === null && Date.now() - asked.at > RETRY_NULL_MS;
     if (asked !== undefined && asked.targetKey === params.targetKey && !stale) return asked.answer;
@@ -103,7 +108,6 @@ export class ModelFactsSource {
       targetKey: params.targetKey,
       at: Date.now(),
       settled: undefined,
-      // A client that does not answer this request (an editor other than VS Code) has no listing to give.
       answer: this.askForListing(params).then(
         (listing) => (isListing(listing) ? listing : null),
         () => null,

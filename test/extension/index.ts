@@ -9,6 +9,7 @@ async function loadSuites(): Promise<void> {
   await import('./graph.test');
   await import('./languageFeatures.test');
   await import('./jobs.test');
+  await import('./serverLifecycle.test');
 }
 
 function runMocha(mocha: Mocha): Promise<TestReport> {

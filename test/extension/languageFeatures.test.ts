@@ -132,13 +132,13 @@ describe('language features with a harvested run', () => {
     assertBlockZeroMlp(await modulePathCompletions(CONFIG));
   });
 
-  it('completes module paths of a config with no run through the extension', async () => {
+  it('completes module paths of a config with no run from the decomposition server', async () => {
     const folder = workspaceFolder();
     fs.copyFileSync(
       vscode.Uri.joinPath(folder, CONFIG).fsPath,
       vscode.Uri.joinPath(folder, UNRUN_CONFIG).fsPath,
     );
-    // The decomposition server lists the target's modules (`paramlens/moduleListing`, then POST /modules).
+    // The language server asks the decomposition server it was told of (POST /modules) for the listing.
     assert.equal((await (await paramLensApi()).serverHealth()).status, 'ok');
     assertBlockZeroMlp(await modulePathCompletions(UNRUN_CONFIG));
   });

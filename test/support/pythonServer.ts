@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as readline from 'node:readline';
-import type { ServerConnection } from '../../extension/serverClient';
+import type { ServerConnection } from '../../protocol/serverApi';
 import { repoRoot, testPythonPath } from './paths';
 
 const HANDSHAKE_TIMEOUT_MS = 60_000;

@@ -1,6 +1,9 @@
 // Runs the bundled language server as a child process and speaks LSP to it over stdio, as a client would.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,7 +26,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { writeHarvest, writeRunJson } from '../support/syntheticHarvest';
-import { ModuleListingRequest, type ModuleListingParams } from '../../protocol/lspRequests';
+import { ServerConnectionNotification } from '../../protocol/lspRequests';
 import { startLanguageServer, type LanguageServerProcess } from './testUtils/languageServerProcess';
 import { MODEL_SOURCE, TINY_LISTING } from './testUtils/moduleListing';
 
@@ -317,16 +320,36 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     await cleared;
   });
 
-  test('asks the client for the listing of a config with no run, and checks patterns with it', async () => {
+  test('asks the decomposition server it is told of for the listing of a config with no run, and checks patterns with it', async () => {
     const configUri = pathToFileURL(path.join(workspace, 'fresh.decomp.yaml')).toString();
-    const asked: ModuleListingParams[] = [];
-    const handler = connection.onRequest(ModuleListingRequest, (params) => {
-      asked.push(params);
-      return params.configUri === configUri ? TINY_LISTING : null;
+    // The engine's side of `POST /modules`, with its bearer token: enough to see what the server asks.
+    const asked: { authorization?: string; body: { text: string; path: string | null } }[] = [];
+    const engine = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const question = JSON.parse(body) as { text: string; path: string | null };
+        // Only this test's config: the other open documents must keep the diagnostics they have.
+        if (request.url !== '/modules' || question.path !== path.join(workspace, 'fresh.decomp.yaml')) {
+          response.statusCode = 422;
+          response.end('{}');
+          return;
+        }
+        asked.push({ authorization: request.headers.authorization, body: question });
+        response.setHeader('Content-Type', 'application/json');
+        response.end(JSON.stringify(TINY_LISTING));
+      });
+    });
+    engine.listen(0, '127.0.0.1');
+    await once(engine, 'listening');
+    const { port } = engine.address() as AddressInfo;
+    await connection.sendNotification(ServerConnectionNotification, {
+      server: { url: `http://127.0.0.1:${port}`, token: 'engine-token' },
     });
     const text = 'method: vpd\ntarget:\n  builtin: tiny_llama\nmodules:\n  - pattern: h.*.mlp.fc\n    C: 8\n';
     const patternProblem = new Promise<PublishDiagnosticsParams>((resolve) => {
       const subscription = connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+        if (params.uri !== configUri) return;
         if (!params.diagnostics.some((diagnostic) => diagnostic.code === 'PATTERN_MATCHES_NOTHING')) return;
         subscription.dispose();
         resolve(params);
@@ -339,9 +362,11 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
     const problem = published.diagnostics.find((diagnostic) => diagnostic.code === 'PATTERN_MATCHES_NOTHING');
     assert.deepEqual(problem?.range, { start: { line: 4, character: 13 }, end: { line: 4, character: 23 } });
     assert.equal(asked.length, 1);
-    assert.equal(asked[0]?.configUri, configUri);
-    assert.match(asked[0]?.targetKey ?? '', /^[0-9a-f]{32}$/);
-    handler.dispose();
+    assert.equal(asked[0]?.authorization, 'Bearer engine-token');
+    assert.equal(asked[0]?.body.path, path.join(workspace, 'fresh.decomp.yaml'));
+    assert.match(asked[0]?.body.text ?? '', /builtin: tiny_llama/);
+    engine.close();
+    await connection.sendNotification(ServerConnectionNotification, { server: null });
     const cleared = nextDiagnostics();
     await connection.sendNotification(DidCloseTextDocumentNotification.type, {
       textDocument: { uri: configUri },

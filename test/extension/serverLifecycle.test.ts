@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { RunInfo } from '../../protocol/serverApi';
+import type { JobOutcome } from '../../extension/runActivity';
+import { waitFor } from '../support/poll';
+import { quickTargetCache, startPythonServer, type PythonServer } from '../support/pythonServer';
+import { paramLensApi, workspaceFolder } from './paramLens';
+
+/** A TMS 5-2 decomposition of `steps` steps (its target is the quick one both servers' caches hold). */
+function tmsConfig(steps: number): string {
+  return `method: spd
+seed: 2
+target: {builtin: tms_5-2}
+data: {synthetic: {feature_probability: 0.05}}
+modules: [{pattern: linear1, C: 8}, {pattern: linear2, C: 8}]
+ci_function: {type: mlp, hidden_dims: [8]}
+training: {steps: ${steps}, batch_size: 64, lr: 0.001, device: cpu, faithfulness_warmup: {steps: 5}}
+logging: {log_every: 10, eval_every: ${steps}, eval_batch_size: 128, ci_alive_threshold: 0.1}
+`;
+}
+
+async function writeConfig(name: string, text: string): Promise<vscode.Uri> {
+  const config = vscode.Uri.joinPath(workspaceFolder(), name);
+  await vscode.workspace.fs.writeFile(config, Buffer.from(text));
+  await vscode.window.showTextDocument(config);
+  return config;
+}
+
+describe('the decomposition server', () => {
+  let remote: PythonServer | undefined;
+
+  after(async () => {
+    await remote?.stop();
+  });
+
+  it('connects to a remote server by URL and token, runs a job there, and disconnects back to its own', async function () {
+    this.timeout(240_000);
+    const api = await paramLensApi();
+    const own = await api.serverConnection();
+    assert.ok(own, 'the spawned server is running');
+    remote = await startPythonServer(quickTargetCache(), '--token', 'remote-test-token');
+    assert.equal(remote.connection.token, 'remote-test-token');
+
+    const refused = await vscode.commands.executeCommand<boolean>('paramlens.connectToServer', {
+      url: remote.connection.url,
+      token: 'a wrong token',
+    });
+    assert.equal(refused, false, 'a wrong token must not connect');
+    assert.deepEqual(await api.serverConnection(), own);
+
+    const connected = await vscode.commands.executeCommand<boolean>('paramlens.connectToServer', {
+      url: remote.connection.url,
+      token: 'remote-test-token',
+    });
+    assert.equal(connected, true);
+    assert.deepEqual(await api.serverConnection(), remote.connection);
+
+    await writeConfig('remote.decomp.yaml', tmsConfig(30));
+    const run = await vscode.commands.executeCommand<RunInfo | undefined>('paramlens.runDecomposition');
+    assert.ok(run, 'the command returns the run it followed');
+    assert.equal(run.status, 'done', JSON.stringify(run));
+    // It ran on the remote server: its files are in that server's runs root, not the workspace's.
+    assert.ok(fs.existsSync(`${remote.runsRoot}/${run.run_id}/run.json`));
+    assert.ok(!fs.existsSync(vscode.Uri.joinPath(workspaceFolder(), 'runs', run.run_id).fsPath));
+    const listed = ((await api.runsView.getChildren()) ?? []).map((node) =>
+      node.kind === 'run' ? node.run.run_id : node.kind,
+    );
+    assert.ok(listed.includes(run.run_id), `the Runs view lists the remote run: ${listed.join(', ')}`);
+
+    await vscode.commands.executeCommand('paramlens.disconnectFromServer');
+    const back = await waitFor(
+      'the spawned server after disconnecting',
+      async () => {
+        const connection = await api.serverConnection();
+        return connection !== undefined && connection.url !== remote?.connection.url ? connection : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.notEqual(back.token, 'remote-test-token');
+    await api.serverHealth();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('restarts a server that was killed, and the run it was training resumes to its end', async function () {
+    this.timeout(300_000);
+    const api = await paramLensApi();
+    const before = await api.serverConnection();
+    assert.ok(before);
+    const runsRoot = vscode.Uri.joinPath(workspaceFolder(), 'runs').fsPath;
+    await writeConfig('crash.decomp.yaml', tmsConfig(5_000));
+    const following = Promise.resolve(
+      vscode.commands.executeCommand<RunInfo | undefined>('paramlens.runDecomposition'),
+    );
+    const runDir = await waitFor(
+      'the run to log its first steps',
+      () => {
+        const dir = fs.readdirSync(runsRoot).find((name) => name.startsWith('crash-'));
+        const metrics = dir === undefined ? '' : `${runsRoot}/${dir}/metrics.jsonl`;
+        return dir !== undefined && fs.existsSync(metrics) && fs.readFileSync(metrics, 'utf8').length > 0
+          ? `${runsRoot}/${dir}`
+          : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    // The server the extension spawned for this workspace, and nothing else.
+    const pid = execFileSync('pgrep', ['-f', `paramlens serve .*--runs-root ${runsRoot}$`], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
+    assert.equal(pid.length, 1, `one server process: ${pid.join(', ')}`);
+    process.kill(Number(pid[0]), 'SIGKILL');
+
+    // The followed run ends as interrupted, on the restarted server, which is a new process.
+    const stopped = await following;
+    assert.ok(stopped);
+    assert.equal(stopped.status, 'interrupted', JSON.stringify(stopped));
+    const after = await waitFor(
+      'a new server',
+      async () => {
+        const connection = await api.serverConnection();
+        return connection !== undefined && connection.url !== before.url ? connection : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    assert.notEqual(after.token, before.token);
+
+    // Nothing is lost: it resumes from its checkpoint and trains to its last step.
+    const resumed = await vscode.commands.executeCommand<JobOutcome | undefined>('paramlens.resumeRun', {
+      kind: 'run',
+      run: stopped,
+    });
+    assert.ok(resumed);
+    assert.equal(resumed.run.status, 'done', JSON.stringify(resumed.run));
+    assert.equal(resumed.run.step, 5_000);
+    assert.ok(fs.existsSync(`${runDir}/components.safetensors`));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
