@@ -5,6 +5,7 @@ import type { DashboardToHost, GraphViewToHost } from '../protocol/webviewMessag
 import type { ParamLensApi } from './api';
 import { registerComponentCommands } from './componentCommands';
 import { DashboardPanels } from './dashboardPanel';
+import { registerExampleConfig } from './exampleConfig';
 import { registerDecompositionCommands, type ClientSource } from './decompositionCommands';
 import { GraphPanels } from './graphPanels';
 import { startLanguageClient } from './languageClient';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => supervisor.restart()),
     ...registerRemoteCommands(context, supervisor),
+    registerExampleConfig(context.extensionUri),
     ...registerComponentCommands(() => languageClient, graphPanels),
     ...registerDecompositionCommands(graphPanels, client, activity),
   );

@@ -2,6 +2,7 @@
 // here: features are pure functions in `services/`, connected to LSP events in `handlers/`.
 import { fileURLToPath } from 'node:url';
 import {
+  CodeActionKind,
   createConnection,
   ProposedFeatures,
   TextDocuments,
@@ -10,6 +11,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerConnectionNotification, type LanguageServerOptions } from '../protocol/lspRequests';
 import { ParsedYamlCache } from './documents';
+import { registerCodeActions } from './handlers/codeActions';
 import { registerCodeLens } from './handlers/codeLens';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
 import { registerComponentCards } from './handlers/componentCards';
@@ -54,6 +56,7 @@ connection.onInitialize(({ workspaceFolders, initializationOptions }) => {
       hoverProvider: true,
       definitionProvider: true,
       codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: 'ParamLens' },
   };
@@ -64,6 +67,7 @@ registerCompletion(connection, documents, parsedYaml, models, runs, harvests);
 registerHover(connection, documents, parsedYaml, cards, models);
 registerDefinition(connection, documents, parsedYaml, models);
 registerCodeLens(connection, documents, parsedYaml, runs);
+registerCodeActions(connection);
 registerInference(connection, new InferenceSessions());
 registerComponentCards(connection, cards, runs);
 

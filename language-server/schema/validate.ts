@@ -37,6 +37,8 @@ export interface SchemaProblem {
   code: SchemaProblemCode;
   range: Offsets;
   message: string;
+  /** What the marked text most likely should be ("did you mean"), best first: each is a quick fix. */
+  replacements?: string[];
 }
 
 /** Where a value sits: its key path, and what to mark when a problem concerns the value as a whole. */
@@ -117,7 +119,10 @@ function checkMap(map: YAMLMap.Parsed, branch: JsonSchema, place: Place, out: Sc
     const valueSchema = propertySchema(branch, name);
     if (valueSchema === undefined) {
       const keyPlace = { path: [...place.path, name], anchor: keyRange };
-      report(out, 'UNKNOWN_KEY', keyRange, keyPlace, unknownKeyMessage(name, propertyNames(branch)));
+      const allowed = propertyNames(branch);
+      const suggestion = closestMatch(name, allowed);
+      const message = unknownKeyMessage(name, allowed, suggestion);
+      report(out, 'UNKNOWN_KEY', keyRange, keyPlace, message, suggestion === undefined ? [] : [suggestion]);
     } else {
       check(value, valueSchema, { path: [...place.path, name], anchor: keyRange }, out);
     }
@@ -140,8 +145,7 @@ function purposeOf(schema: JsonSchema | undefined): string | undefined {
   return values.length > 0 ? listOf(values, 'or') : firstSentence(descriptions(schema)[0]);
 }
 
-function unknownKeyMessage(name: string, allowed: readonly string[]): string {
-  const suggestion = closestMatch(name, allowed);
+function unknownKeyMessage(name: string, allowed: readonly string[], suggestion: string | undefined): string {
   if (suggestion !== undefined) return `unknown key ${code(name)}; did you mean ${code(suggestion)}?`;
   if (allowed.length === 0) return `unknown key ${code(name)}; no keys are allowed here`;
   return `unknown key ${code(name)}; expected one of ${listOf(allowed, 'or')}`;
@@ -202,7 +206,12 @@ function checkScalar(
   if ('const' in branch && value !== branch.const) {
     report(out, 'BAD_VALUE', range, place, `expected ${code(branch.const)}, found ${shown(node)}`);
   } else if (branch.enum !== undefined && !branch.enum.includes(value)) {
-    report(out, 'BAD_VALUE', range, place, `expected ${listOf(branch.enum, 'or')}, found ${shown(node)}`);
+    const words = branch.enum.filter((option): option is string => typeof option === 'string');
+    const suggestion = typeof value === 'string' ? closestMatch(value, words) : undefined;
+    const message =
+      `expected ${listOf(branch.enum, 'or')}, found ${shown(node)}` +
+      (suggestion === undefined ? '' : `; did you mean ${code(suggestion)}?`);
+    report(out, 'BAD_VALUE', range, place, message, suggestion === undefined ? [] : [suggestion]);
   } else if (typeof value === 'number' && !withinBounds(value, branch)) {
     const kind = declaredTypes(branch)?.includes('integer') ? 'an integer' : 'a number';
     const bounds = boundsWords(branch) ?? '';
@@ -264,6 +273,9 @@ function report(
   range: Offsets,
   place: Place,
   message: string,
+  replacements: string[] = [],
 ): void {
-  out.push({ code, range, message: `${formatPath(place.path)}: ${message}` });
+  const problem: SchemaProblem = { code, range, message: `${formatPath(place.path)}: ${message}` };
+  if (replacements.length > 0) problem.replacements = replacements;
+  out.push(problem);
 }

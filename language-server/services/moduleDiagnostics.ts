@@ -5,6 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { code, joinWords } from '../schema/wording';
 import type { PatternEntry } from './configSections';
 import { closestPaths, modulesMatching, type ModelFacts } from './moduleFacts';
+import type { QuickFixData } from './quickFixes';
 
 const SOURCE = 'paramlens';
 const LISTED = 4;
@@ -19,16 +20,21 @@ export function moduleDiagnostics(
   for (const entry of patterns) {
     const matched = modulesMatching(entry.pattern, facts.listing);
     if (matched.length === 0) {
-      const close = closestPaths(entry.pattern, facts.listing).map((path) => code(path));
-      diagnostics.push(
-        error(
-          document,
-          entry,
-          'PATTERN_MATCHES_NOTHING',
-          `${code(entry.pattern)} matches no module of the target` +
-            (close.length > 0 ? `; close: ${joinWords(close, 'or')}.` : '.'),
-        ),
+      const close = closestPaths(entry.pattern, facts.listing);
+      const problem = error(
+        document,
+        entry,
+        'PATTERN_MATCHES_NOTHING',
+        `${code(entry.pattern)} matches no module of the target` +
+          (close.length > 0
+            ? `; close: ${joinWords(
+                close.map((path) => code(path)),
+                'or',
+              )}.`
+            : '.'),
       );
+      if (close.length > 0) problem.data = { replacements: close } satisfies QuickFixData;
+      diagnostics.push(problem);
       continue;
     }
     const containers = matched.filter((module) => module.kind === null);

@@ -42,6 +42,7 @@ function toDiagnostic(document: TextDocument, problem: SchemaProblem): Diagnosti
     source: SOURCE,
     code: problem.code,
     message: problem.message,
+    ...(problem.replacements === undefined ? {} : { data: { replacements: problem.replacements } }),
   };
 }
 

@@ -24,4 +24,32 @@ describe('activation', () => {
     const missing = contributed.filter((command) => !registered.has(command));
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
+
+  it('has a walkthrough whose every step shows its page and links only to commands that exist', async () => {
+    interface Step {
+      description: string;
+      media: { markdown: string };
+    }
+    const manifest = paramLensExtension().packageJSON as {
+      contributes: { walkthroughs: { id: string; steps: Step[] }[] };
+    };
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.equal(walkthrough?.id, 'gettingStarted');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const step of walkthrough.steps) {
+      const page = vscode.Uri.joinPath(paramLensExtension().extensionUri, step.media.markdown);
+      assert.ok((await vscode.workspace.fs.stat(page)).size > 0, step.media.markdown);
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)/g))
+        assert.ok(registered.has(command!), `${step.media.markdown} links to ${command}`);
+    }
+  });
+
+  it('opens the example config from the walkthrough, in the workspace where runs are kept', async () => {
+    const opened = await vscode.commands.executeCommand<vscode.Uri>('paramlens.openExampleConfig');
+    assert.equal(
+      opened?.toString(),
+      vscode.Uri.joinPath(workspaceFolder(), 'tms_5-2.decomp.yaml').toString(),
+    );
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), opened.toString());
+  });
 });

@@ -56,4 +56,26 @@ describe('diagnostics', () => {
     assert.match(diagnostic.message, /lrr/);
     assert.match(diagnostic.message, /did you mean `?lr`?/i);
   });
+
+  it('fixes the misspelt key with its quick fix, and the problem goes away', async () => {
+    const diagnostic = await firstDiagnostic(misspeltFile());
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      misspeltFile(),
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const fix = actions.find((action) => action.title === 'Change to lr');
+    assert.ok(fix?.edit, `quick fixes offered: ${actions.map((action) => action.title).join(', ')}`);
+    assert.equal(fix.isPreferred, true);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    const document = await vscode.workspace.openTextDocument(misspeltFile());
+    assert.equal(document.lineAt(misspeltConfig().line).text.trim().split(':')[0], 'lr');
+    await waitFor(
+      'the misspelt-key diagnostic to clear',
+      () => (vscode.languages.getDiagnostics(misspeltFile()).length === 0 ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+    await document.save();
+  });
 });

@@ -182,6 +182,7 @@ describe('language server over stdio', { timeout: 60_000 }, () => {
           source: 'paramlens',
           code: 'UNKNOWN_KEY',
           message: 'training.lrr: unknown key `lrr`; did you mean `lr`?',
+          data: { replacements: ['lr'] },
         },
       ],
     });

@@ -44,8 +44,15 @@ function tmsWith(from: string, to: string): string {
   return tms.replace(from, to);
 }
 
-function schemaError(code: string, message: string, range: Range): Diagnostic {
-  return { range, severity: DiagnosticSeverity.Error, source: 'paramlens', code, message };
+function schemaError(code: string, message: string, range: Range, replacements?: string[]): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range,
+    severity: DiagnosticSeverity.Error,
+    source: 'paramlens',
+    code,
+    message,
+  };
+  return replacements === undefined ? diagnostic : { ...diagnostic, data: { replacements } };
 }
 
 describe('schema diagnostics', () => {
@@ -62,6 +69,7 @@ describe('schema diagnostics', () => {
         'UNKNOWN_KEY',
         'trainig: unknown key `trainig`; did you mean `training`?',
         rangeOf(text, 'trainig'),
+        ['training'],
       ),
     ]);
   });
@@ -73,6 +81,7 @@ describe('schema diagnostics', () => {
         'UNKNOWN_KEY',
         'training.setps: unknown key `setps`; did you mean `steps`?',
         rangeOf(text, 'setps'),
+        ['steps'],
       ),
     ]);
   });
@@ -105,10 +114,15 @@ describe('schema diagnostics', () => {
     ]);
   });
 
-  test('a value outside the allowed ones lists them', () => {
+  test('a value outside the allowed ones lists them, with the closest as a fix', () => {
     const text = tmsWith('method: spd', 'method: sdp');
     assert.deepEqual(diagnose(text), [
-      schemaError('BAD_VALUE', 'method: expected `spd` or `vpd`, found `sdp`', rangeOf(text, 'sdp')),
+      schemaError(
+        'BAD_VALUE',
+        'method: expected `spd` or `vpd`, found `sdp`; did you mean `spd`?',
+        rangeOf(text, 'sdp'),
+        ['spd'],
+      ),
     ]);
   });
 
@@ -312,6 +326,7 @@ describe('schema diagnostics', () => {
         'UNKNOWN_KEY',
         `analysis.prompts[${items}].nme: unknown key \`nme\`; did you mean \`name\`?`,
         { start: { line: last, character: 6 }, end: { line: last, character: 9 } },
+        ['name'],
       ),
     ]);
     // `npm run bench:lsp` tracks the real figure; this bound only catches a blow-up on a loaded machine.
