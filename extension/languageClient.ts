@@ -46,6 +46,12 @@ export async function startLanguageClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: [...DECOMP_CONFIG_SELECTOR, ...ID_HOVER_SELECTOR],
     outputChannel: log,
+    // A run that starts, finishes or is harvested changes the lenses and cards of configs near it.
+    synchronize: {
+      fileEvents: vscode.workspace.createFileSystemWatcher(
+        '**/runs/*/{run.json,modules.json,harvest.sqlite}',
+      ),
+    },
     initializationOptions: {
       moduleListingCache:
         context.storageUri === undefined

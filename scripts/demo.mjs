@@ -1,16 +1,28 @@
-// `npm run demo`: decomposes the SPD paper's first toy, TMS 5-2 (examples/tms_5-2.decomp.yaml), into
-// runs/demo-tms_5-2 with the progress bar shown here, evaluates the result and prints how well it recovered
-// the five features. Then it analyses the run as the editor would: harvests every subcomponent's statistics
-// and strongest examples into harvest.sqlite, and writes the attribution graph of one input (features 1 and
-// 3 on) to graphs/. The first run also trains the toy target (seconds) and caches it.
+// `npm run demo`: the main job, on the bundled language model, then on a toy.
+//
+// 1. A language model. Decomposes the built-in tiny Llama-style LM with VPD (examples/tiny_llama.decomp.yaml:
+//    every attention and MLP matrix of both blocks, with the adversary; a few minutes on two CPU cores) into
+//    runs/demo-tiny_llama, evaluates it, harvests every subcomponent's top-activating examples, computes the
+//    attribution graph of the config's prompt, and draws it with the graph view's own layout and renderer to
+//    demo-output/graph.svg and graph.png. The first run also trains the tiny LM on the bundled corpus.
+// 2. A toy with a known answer. Decomposes TMS 5-2 (examples/tms_5-2.decomp.yaml) into runs/demo-tms_5-2 and
+//    prints how well it recovered the five features, harvests it and graphs one input (features 1 and 3 on).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sqlite from 'node-sqlite3-wasm';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const paramlens = path.join(root, '.venv', 'bin', 'paramlens');
+const lm = {
+  config: 'examples/tiny_llama.decomp.yaml',
+  runDir: 'runs/demo-tiny_llama',
+  prompt: 'The cat sat on the mat',
+};
+// Tokens to harvest from the corpus: enough for every alive subcomponent to show its strongest contexts.
+const lmHarvestTokens = 100_000;
+const outputDir = 'demo-output';
 const config = 'examples/tms_5-2.decomp.yaml';
 const runDir = 'runs/demo-tms_5-2';
 // A toy reads feature vectors, and the config's analysis section holds text prompts only, so the input to
@@ -24,10 +36,14 @@ if (!existsSync(paramlens)) {
   fail(`${paramlens} not found; run \`npm run setup:python\` (or \`npm run demo\`, which bootstraps) first`);
 }
 // Each demo starts afresh: decompose never reuses a run directory.
+rmSync(path.join(root, lm.runDir), { recursive: true, force: true });
 rmSync(path.join(root, runDir), { recursive: true, force: true });
+mkdirSync(path.join(root, outputDir), { recursive: true });
+
+languageModelPart();
 
 const started = Date.now();
-console.log(`ParamLens demo: decomposing ${config} into ${runDir}\n`);
+console.log(`\nParamLens demo, part 2: decomposing the toy ${config} into ${runDir}\n`);
 // Progress bars are on stderr; stdout only repeats the run directory.
 run(['decompose', config, '--out', runDir], 'ignore');
 const seconds = Math.round((Date.now() - started) / 1000);
@@ -78,6 +94,51 @@ The attribution graph of the input with features ${graphFeatures.join(' and ')} 
   graph:   ${path.relative(root, graphPath)}
   open it in VS Code: open the file, then run "ParamLens: Open Attribution Graph" from the command palette
   graph another input: .venv/bin/paramlens graph ${runDir} --input 0=1,4=0.5`);
+
+/** Part 1: decompose, evaluate, harvest and graph the tiny LM; draw the graph to demo-output/. */
+function languageModelPart() {
+  const started = Date.now();
+  console.log(
+    `ParamLens demo, part 1: decomposing the language model of ${lm.config} into ${lm.runDir} (VPD)\n`,
+  );
+  run(['decompose', lm.config, '--out', lm.runDir], 'ignore');
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const report = JSON.parse(run(['eval', lm.runDir, '--json']));
+  const alive = Object.entries(report.alive)
+    .map(([module, count]) => `${module} ${count}`)
+    .join(', ');
+  console.log(`
+Decomposed in ${seconds} s (step ${report.step}).
+  KL from the target's next-token distribution: all subcomponents ${fmt(report.kl_unmasked)}, CI-masked \
+${fmt(report.kl_ci_masked)}, under a fresh adversary ${fmt(report.pgd_kl)}, all ablated ${fmt(report.kl_zero_masked)}
+  cross-entropy: target ${report.ce_target.toFixed(3)}, CI-masked ${report.ce_ci_masked.toFixed(3)} \
+(${(100 * (report.ce_unrecovered_ci_masked ?? 0)).toFixed(1)}% of the ablation gap unrecovered)
+  L0 (subcomponents causally important per token, all matrices): ${report.l0_total.toFixed(1)}
+  alive subcomponents: ${report.alive_total} (${alive})
+`);
+  console.log(`Harvesting ${lmHarvestTokens.toLocaleString('en')} tokens and graphing "${lm.prompt}"\n`);
+  const harvestPath = run(['harvest', lm.runDir, '--tokens', String(lmHarvestTokens)]).trim();
+  const graph = JSON.parse(run(['graph', lm.runDir, '--prompt', lm.prompt, '--json']));
+  const imageBase = path.join(outputDir, 'graph');
+  const image = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/graphImage.ts', graph.path, imageBase],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (image.status !== 0) fail(`drawing the graph exited with ${image.status ?? image.signal}`);
+  const drawn = JSON.parse(image.stdout);
+  const outputs = graph.top_outputs
+    .map((o) => `${JSON.stringify(o.token)} (${o.probability.toFixed(2)})`)
+    .join(', ');
+  console.log(`Graph of "${lm.prompt}": ${graph.nodes} nodes (${graph.component_nodes} subcomponents), \
+${graph.edges} edges; the model predicts ${outputs}.
+  run directory: ${lm.runDir} (run.json, metrics.jsonl, components.safetensors; docs/formats.md)
+  harvest:       ${harvestPath}
+  graph:         ${path.relative(root, path.resolve(root, graph.path))}
+  drawn:         ${drawn.svg} and ${drawn.png} (${drawn.width} × ${drawn.height})
+  in VS Code:    open this folder, then "ParamLens: Open Attribution Graph" on the graph file; hover an ID
+                 such as h.1.mlp.down_proj:12 in ${lm.config} for its examples`);
+}
 
 /** Runs `paramlens ARGS` with its progress on this terminal and returns its stdout (unless ignored). */
 function run(args, stdout = 'pipe') {

@@ -80,6 +80,11 @@ export class RunLookup {
     return [];
   }
 
+  /** A run folder changed on disk (the client's file watcher): list every folder afresh. */
+  forgetListings(): void {
+    this.listings.clear();
+  }
+
   /** The run in `runDir`, for a request that names it. */
   run(runDir: string): RunSummary | undefined {
     return readRun(runDir);

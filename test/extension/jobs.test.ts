@@ -43,6 +43,20 @@ describe('jobs through the decomposition server', () => {
       status: string;
     };
     assert.equal(written.status, 'done');
+    // The config's "Open latest run" lens names the new run, with no reopening.
+    await waitFor(
+      'the latest-run lens to name the new run',
+      async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          config,
+        );
+        const latest = lenses.find((lens) => lens.command?.command === 'paramlens.openLatestRun');
+        const args = latest?.command?.arguments?.[0] as { runDir: string | null } | undefined;
+        return args?.runDir?.endsWith(run.run_id) ? true : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
     // It followed the run live to its last line: losses, L0 and evaluations all drawn.
     const metrics = vscode.Uri.joinPath(workspaceFolder(), 'runs', run.run_id, 'metrics.jsonl');
     const logged = Buffer.from(await vscode.workspace.fs.readFile(metrics))
