@@ -10,6 +10,7 @@ import { registerDecompositionCommands, type ClientSource } from './decompositio
 import { GraphPanels } from './graphPanels';
 import { startLanguageClient } from './languageClient';
 import { chooseGraphFile } from './openGraphCommand';
+import { onDidChangePythonInterpreter } from './pythonInterpreter';
 import { savedRemote, registerRemoteCommands } from './remoteCommands';
 import { RunActivity } from './runActivity';
 import { registerRunCommands } from './runCommands';
@@ -93,6 +94,13 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
   );
 
   void savedRemote(context).then((remote) => supervisor.start(remote));
+  // A different interpreter chosen in the Python extension is a different server.
+  void onDidChangePythonInterpreter(() => {
+    if (supervisor.remoteUrl() === undefined) supervisor.restart();
+  }).then(
+    (subscription) => context.subscriptions.push(subscription),
+    (error: Error) => serverLog.warn(`The Python extension's interpreter is not followed: ${error.message}`),
+  );
   const clientReady = startLanguageClient(context, languageLog).then((client) => {
     languageClient = client;
     // The language server asks the decomposition server itself: it hears where it is, now and on change.

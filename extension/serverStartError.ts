@@ -25,10 +25,13 @@ export function classifyStartFailure(
   const missing = /ModuleNotFoundError: No module named '([^'.]+)/.exec(stderr)?.[1];
   const lastLine = stderr.trim().split('\n').pop() ?? '';
   if (missing === 'paramlens') {
+    const other =
+      python.source === 'Python extension'
+        ? 'select an interpreter that has it ("Python: Select Interpreter"), or set "paramlens.pythonPath"'
+        : 'set "paramlens.pythonPath" to an interpreter that has it';
     return new ServerStartError(
       `The ParamLens server is not installed for ${python.command} (${python.source}). ` +
-        `Run: ${python.command} -m pip install -e "${serverPackageDir}" — or set "paramlens.pythonPath" ` +
-        `to an interpreter that has it.`,
+        `Run: ${python.command} -m pip install -e "${serverPackageDir}" — or ${other}.`,
       stderr,
     );
   }

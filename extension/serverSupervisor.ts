@@ -20,6 +20,8 @@ const MAX_RESTARTS = 5;
  */
 export class ServerSupervisor implements vscode.Disposable {
   private current: DecompositionServer | undefined;
+  /** The latest start of a spawned server; an older one that finishes late is ignored. */
+  private attempt: symbol | undefined;
   private remote: ServerConnection | undefined;
   private health: Promise<HealthResponse>;
   private running: Promise<RunningServer | undefined>;
@@ -120,26 +122,32 @@ export class ServerSupervisor implements vscode.Disposable {
     }
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const runsRoot = cwd === undefined ? undefined : path.join(cwd, 'runs');
-    const python = resolvePythonInterpreter();
-    const server = new DecompositionServer(python, this.serverPackageDir, cwd, runsRoot, this.log);
-    this.current = server;
     this.statusBar.starting();
-    const startedAt = Date.now();
-    server.onDidExitUnexpectedly(({ reason }) => {
-      if (this.current === server) this.recover(reason, Date.now() - startedAt);
+    // Finding the interpreter may ask the Python extension; a restart meanwhile makes this start moot.
+    const attempt = Symbol('start');
+    this.attempt = attempt;
+    const started = resolvePythonInterpreter(vscode.workspace.workspaceFolders?.[0]?.uri).then((python) => {
+      if (this.attempt !== attempt)
+        throw new Error('The decomposition server was restarted before it started.');
+      const server = new DecompositionServer(python, this.serverPackageDir, cwd, runsRoot, this.log);
+      this.current = server;
+      const startedAt = Date.now();
+      server.onDidExitUnexpectedly(({ reason }) => {
+        if (this.current === server) this.recover(reason, Date.now() - startedAt);
+      });
+      return server.start();
     });
-    const started = server.start();
     this.health = started.then(({ health }) => health);
     this.running = started.catch(() => undefined);
     this.answerWaiting();
     started.then(
       (running) => {
-        if (this.current !== server) return;
+        if (this.attempt !== attempt) return;
         this.statusBar.ready(running.health);
         this.changed.fire(running);
       },
       (error: Error) => {
-        if (this.current === server) this.reportFailure(error.message);
+        if (this.attempt === attempt) this.reportFailure(error.message);
       },
     );
   }
@@ -150,6 +158,7 @@ export class ServerSupervisor implements vscode.Disposable {
    */
   private recover(reason: string, upForMs: number): void {
     this.current = undefined;
+    this.attempt = undefined;
     this.health = rejected(`The decomposition server stopped: ${reason}`);
     this.changed.fire(undefined);
     if (upForMs >= STABLE_AFTER_MS) this.crashes = 0;
@@ -193,6 +202,7 @@ export class ServerSupervisor implements vscode.Disposable {
 
   private stopSpawned(): void {
     clearTimeout(this.restartTimer);
+    this.attempt = undefined;
     this.current?.dispose();
     this.current = undefined;
   }
