@@ -2,7 +2,8 @@
 // optimise a circuit, export it for ONNX inference, reveal its folder, resume, stop or delete it. Every job
 // goes through the decomposition server; its progress and end are shown by RunActivity.
 import * as vscode from 'vscode';
-import type { RunInfo, StartJobRequest } from '../protocol/serverApi';
+import type { InterventionSpec, RunInfo, StartJobRequest } from '../protocol/serverApi';
+import { interventionMarkdown } from './interventionMarkdown';
 import type { DashboardPanels } from './dashboardPanel';
 import type { ClientSource } from './decompositionCommands';
 import type { GraphPanels } from './graphPanels';
@@ -29,15 +30,15 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
   // A command returns what its action does (a followed job's outcome), for callers such as the tests.
   const command = (
     name: string,
-    action: (server: ServerClient, run: RunInfo) => Promise<unknown>,
+    action: (server: ServerClient, run: RunInfo, ...rest: unknown[]) => Promise<unknown>,
   ): vscode.Disposable =>
-    vscode.commands.registerCommand(`paramlens.${name}`, async (node?: RunNode) => {
+    vscode.commands.registerCommand(`paramlens.${name}`, async (node?: RunNode, ...rest: unknown[]) => {
       const server = await context.client();
       if (server === undefined) return undefined;
       const run = node?.run ?? (await pickRun(server));
       if (run === undefined) return undefined;
       try {
-        return await action(server, run);
+        return await action(server, run, ...rest);
       } catch (error) {
         const message = error instanceof ServerError ? error.message : (error as Error).message;
         void vscode.window.showErrorMessage(`${run.run_id}: ${message}`);
@@ -85,6 +86,18 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
       const params = { ...input, target };
       const outcome = await job(server, run, { kind: 'optimize-circuit', params }, `circuit for ${target}`);
       if (outcome?.exitCode === 0) await openNewestGraph(context, server, run);
+    }),
+    // `given`: the whole intervention, from a caller that asks no questions (the tests).
+    command('interveneRun', async (server, run, given?: unknown) => {
+      const spec = (given as InterventionSpec | undefined) ?? (await askIntervention(run));
+      if (spec === undefined) return undefined;
+      const result = await server.intervene(run.run_id, spec);
+      const document = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: interventionMarkdown(result),
+      });
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      return result;
     }),
     command('exportOnnxRun', async (server, run) => {
       const outcome = await job(server, run, { kind: 'export-onnx', params: {} }, `export ${run.run_id}`);
@@ -136,6 +149,32 @@ async function pickRun(server: ServerClient): Promise<RunInfo | undefined> {
 }
 
 type InputParams = { prompt: string } | { features: Record<string, number> };
+
+/** An input, whether to keep or ablate, and which subcomponents: three questions. */
+async function askIntervention(run: RunInfo): Promise<InterventionSpec | undefined> {
+  const input = await askInput(run, 'Intervene on which input?');
+  if (input === undefined) return undefined;
+  const mode = await vscode.window.showQuickPick(
+    [
+      { label: 'Keep only', description: 'mask every other subcomponent', mode: 'keep' as const },
+      { label: 'Ablate', description: 'mask these subcomponents', mode: 'ablate' as const },
+    ],
+    { title: `Intervene on ${describe(input)}` },
+  );
+  if (mode === undefined) return undefined;
+  const ids = await vscode.window.showInputBox({
+    title: `${mode.label}: which subcomponents?`,
+    prompt: 'Subcomponent IDs, comma-separated: h.1.mlp.down_proj:12, or short names such as 1.mlp.down:12',
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? 'Give at least one subcomponent ID.' : undefined),
+  });
+  if (ids === undefined) return undefined;
+  const list = ids
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  return { ...input, [mode.mode]: list } as InterventionSpec;
+}
 
 /** A prompt, or a toy's active features (`1=1,3=0.5`); the editor's selection is offered first. */
 async function askInput(run: RunInfo, title: string): Promise<InputParams | undefined> {

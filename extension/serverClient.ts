@@ -8,6 +8,8 @@ import type {
   ErrorResponse,
   GraphsResponse,
   HealthResponse,
+  InterventionResult,
+  InterventionSpec,
   RunInfo,
   RunList,
   ServerConnection,
@@ -75,6 +77,11 @@ export class ServerClient {
 
   async listGraphs(runId: string): Promise<GraphsResponse['graphs']> {
     return (await this.request<GraphsResponse>('GET', `/runs/${encodeURIComponent(runId)}/graphs`)).graphs;
+  }
+
+  /** Next-token predictions (toy outputs) with subcomponents kept or ablated, beside the unmasked model's. */
+  intervene(runId: string, spec: InterventionSpec): Promise<InterventionResult> {
+    return this.request('POST', `/runs/${encodeURIComponent(runId)}/intervene`, spec);
   }
 
   getGraph(runId: string, graphId: string): Promise<AttributionGraph> {

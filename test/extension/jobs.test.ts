@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { RunInfo } from '../../protocol/serverApi';
+import type { InterventionResult, RunInfo } from '../../protocol/serverApi';
 import type { DashboardToHost } from '../../protocol/webviewMessages';
 import { waitFor } from '../support/poll';
 import { paramLensApi, workspaceFolder } from './paramLens';
@@ -103,6 +103,35 @@ describe('jobs through the decomposition server', () => {
       densities,
       [...densities].sort((a, b) => b - a),
     );
+  });
+
+  it('intervenes on a run from the Runs view and shows its outputs beside the unmasked model’s', async function () {
+    this.timeout(120_000);
+    const view = (await paramLensApi()).runsView;
+    const node = ((await view.getChildren()) ?? []).find(
+      (child) => child.kind === 'run' && child.run.run_id.startsWith('quick-'),
+    );
+    assert.ok(node?.kind === 'run');
+    const [linear1] = (await view.getChildren(node)) ?? [];
+    const [densest] = (linear1 === undefined ? [] : await view.getChildren(linear1)) ?? [];
+    assert.ok(densest?.kind === 'component', 'the harvested run lists linear1’s subcomponents');
+    const id = `linear1:${densest.component.component}`;
+
+    const result = await vscode.commands.executeCommand<InterventionResult | undefined>(
+      'paramlens.interveneRun',
+      node,
+      { features: { '1': 1 }, keep: [id] },
+    );
+
+    assert.ok(result?.outputs, JSON.stringify(result));
+    assert.equal(result.mode, 'keep');
+    assert.deepEqual(result.ids, [id]);
+    assert.equal(result.outputs.values.length, 5);
+    const shown = vscode.window.activeTextEditor?.document;
+    assert.equal(shown?.languageId, 'markdown');
+    assert.match(shown.getText(), new RegExp(`^# Intervention on ${node.run.run_id}`));
+    assert.ok(shown.getText().includes(`\`${id}\``));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('opens a finished run’s dashboard from the Runs view, rebuilt from its metrics file', async function () {
