@@ -42,7 +42,7 @@ export class DecompositionServer implements vscode.Disposable {
    */
   constructor(
     private readonly python: PythonInterpreter,
-    private readonly serverPackageDir: string,
+    private readonly serverInstall: string,
     private readonly cwd: string | undefined,
     readonly runsRoot: string | undefined,
     private readonly log: vscode.LogOutputChannel,
@@ -123,7 +123,7 @@ export class DecompositionServer implements vscode.Disposable {
           return;
         }
         // stderr may still be draining; give readline one turn before classifying.
-        setImmediate(() => reject(classifyStartFailure(this.python, this.serverPackageDir, code, stderr())));
+        setImmediate(() => reject(classifyStartFailure(this.python, this.serverInstall, code, stderr())));
       });
     });
   }

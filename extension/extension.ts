@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ServerConnectionNotification } from '../protocol/lspRequests';
@@ -27,8 +29,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
   const languageLog = vscode.window.createOutputChannel('ParamLens Language Server', { log: true });
   const statusBar = new ServerStatusBar();
   const rendered = new vscode.EventEmitter<GraphViewToHost['rendered']>();
-  const serverPackageDir = vscode.Uri.joinPath(context.extensionUri, 'server').fsPath;
-  const supervisor = new ServerSupervisor(serverPackageDir, statusBar, serverLog);
+  const supervisor = new ServerSupervisor(serverInstallArgument(context.extensionUri), statusBar, serverLog);
   const graphPanels = new GraphPanels(context.extensionUri, serverLog, (r) => rendered.fire(r));
   // Background readers ask quietly: an error box each time they redraw would help nobody.
   const quietClient = async (): Promise<ServerClient | undefined> => {
@@ -129,6 +130,17 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     onDidRenderDashboard: dashboardRendered.event,
     runsView,
   };
+}
+
+/** What `pip install` takes to install the server: the wheel a packaged extension carries, else the checkout's. */
+function serverInstallArgument(extensionUri: vscode.Uri): string {
+  const wheels = path.join(extensionUri.fsPath, 'dist', 'wheels');
+  const wheel = fs.existsSync(wheels)
+    ? fs.readdirSync(wheels).find((name) => name.endsWith('.whl'))
+    : undefined;
+  return wheel === undefined
+    ? `-e "${path.join(extensionUri.fsPath, 'server')}"`
+    : `"${path.join(wheels, wheel)}"`;
 }
 
 export async function deactivate(): Promise<void> {

@@ -18,7 +18,8 @@ export class ServerStartError extends Error {
 /** Turns the stderr of a server that exited before its handshake into an actionable message. */
 export function classifyStartFailure(
   python: PythonInterpreter,
-  serverPackageDir: string,
+  /** What `pip install` takes to install the server: a wheel path, or `-e` and the checkout's folder. */
+  serverInstall: string,
   exitCode: number | null,
   stderr: string,
 ): ServerStartError {
@@ -31,14 +32,14 @@ export function classifyStartFailure(
         : 'set "paramlens.pythonPath" to an interpreter that has it';
     return new ServerStartError(
       `The ParamLens server is not installed for ${python.command} (${python.source}). ` +
-        `Run: ${python.command} -m pip install -e "${serverPackageDir}" — or ${other}.`,
+        `Run: ${python.command} -m pip install ${serverInstall} — or ${other}.`,
       stderr,
     );
   }
   if (missing) {
     return new ServerStartError(
       `The Python package "${missing}" is missing for ${python.command} (${python.source}). ` +
-        `Run: ${python.command} -m pip install -e "${serverPackageDir}"`,
+        `Run: ${python.command} -m pip install ${serverInstall}`,
       stderr,
     );
   }

@@ -34,7 +34,7 @@ export class ServerSupervisor implements vscode.Disposable {
   readonly onDidChangeServer = this.changed.event;
 
   constructor(
-    private readonly serverPackageDir: string,
+    private readonly serverInstall: string,
     private readonly statusBar: ServerStatusBar,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -129,7 +129,7 @@ export class ServerSupervisor implements vscode.Disposable {
     const started = resolvePythonInterpreter(vscode.workspace.workspaceFolders?.[0]?.uri).then((python) => {
       if (this.attempt !== attempt)
         throw new Error('The decomposition server was restarted before it started.');
-      const server = new DecompositionServer(python, this.serverPackageDir, cwd, runsRoot, this.log);
+      const server = new DecompositionServer(python, this.serverInstall, cwd, runsRoot, this.log);
       this.current = server;
       const startedAt = Date.now();
       server.onDidExitUnexpectedly(({ reason }) => {

@@ -22,8 +22,18 @@ tier() {
 
 typecheck() {
   local project status=0
-  for project in protocol extension language-server webview test bench; do npx tsc -p "$project" || status=1; done
+  for project in protocol extension language-server webview test bench scripts; do npx tsc -p "$project" || status=1; done
   return $status
+}
+# The VSIX as users get it: its contents checked, then installed into a clean code-server extensions folder.
+package_vsix() {
+  local vsix code_server extensions
+  vsix="$(npm run --silent package | tail -1)" || return 1
+  node --import tsx test/package/checkVsix.ts "$vsix" || return 1
+  code_server="$(bash scripts/install-code-server.sh | tail -1)" || return 1
+  extensions="$(mktemp -d)"
+  "$code_server" --extensions-dir "$extensions" --install-extension "$vsix" || return 1
+  "$code_server" --extensions-dir "$extensions" --list-extensions | grep -qx paramlens.paramlens
 }
 python_lint() { (cd server && ruff check . && ruff format --check . && mypy && lint-imports --no-cache); }
 
@@ -34,6 +44,7 @@ tier "unit (ts)" npm run --silent test:unit
 tier "unit (python)" npm run --silent test:python
 tier "extension host" npm run --silent test:extension
 tier "e2e (real VS Code)" npm run --silent test:e2e
+tier "package (VSIX)" package_vsix
 tier "training (python, slow)" npm run --silent test:python:slow
 
 echo

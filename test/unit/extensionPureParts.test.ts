@@ -25,7 +25,7 @@ describe('classifyStartFailure', () => {
   it('tells how to install the server package when paramlens is missing', () => {
     const error = classifyStartFailure(
       python,
-      '/ext/server',
+      '-e "/ext/server"',
       1,
       "ModuleNotFoundError: No module named 'paramlens'\n",
     );
@@ -34,12 +34,12 @@ describe('classifyStartFailure', () => {
   });
   it('names a missing dependency such as torch', () => {
     const stderr = "Traceback (most recent call last):\nModuleNotFoundError: No module named 'torch.nn'\n";
-    assert.match(classifyStartFailure(python, '/ext/server', 1, stderr).message, /"torch" is missing/);
+    assert.match(classifyStartFailure(python, '-e "/ext/server"', 1, stderr).message, /"torch" is missing/);
   });
   it('quotes the last stderr line of any other crash, never the whole trace', () => {
     const error = classifyStartFailure(
       python,
-      '/ext/server',
+      '-e "/ext/server"',
       3,
       'Traceback ...\n  File "x"\nOSError: [Errno 98] in use\n',
     );
