@@ -19,6 +19,7 @@ import { registerRunCommands } from './runCommands';
 import { RunsView } from './runsView';
 import { ServerClient } from './serverClient';
 import { ServerStatusBar } from './serverStatusBar';
+import { registerServerEnvironment, type ServerInstall } from './serverEnvironment';
 import { ServerSupervisor } from './serverSupervisor';
 import type { RunningServer } from './decompositionServer';
 
@@ -29,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
   const languageLog = vscode.window.createOutputChannel('ParamLens Language Server', { log: true });
   const statusBar = new ServerStatusBar();
   const rendered = new vscode.EventEmitter<GraphViewToHost['rendered']>();
-  const supervisor = new ServerSupervisor(serverInstallArgument(context.extensionUri), statusBar, serverLog);
+  const install = serverInstall(context.extensionUri);
+  const supervisor = new ServerSupervisor(install.display, statusBar, serverLog);
   const graphPanels = new GraphPanels(context.extensionUri, serverLog, (r) => rendered.fire(r));
   // Background readers ask quietly: an error box each time they redraw would help nobody.
   const quietClient = async (): Promise<ServerClient | undefined> => {
@@ -69,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => supervisor.restart()),
     ...registerRemoteCommands(context, supervisor),
     registerExampleConfig(context.extensionUri),
+    registerServerEnvironment(context, install, () => supervisor.restart()),
     ...registerComponentCommands(() => languageClient, graphPanels),
     ...registerDecompositionCommands(graphPanels, client, activity),
   );
@@ -133,14 +136,14 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
 }
 
 /** What `pip install` takes to install the server: the wheel a packaged extension carries, else the checkout's. */
-function serverInstallArgument(extensionUri: vscode.Uri): string {
+function serverInstall(extensionUri: vscode.Uri): ServerInstall {
   const wheels = path.join(extensionUri.fsPath, 'dist', 'wheels');
   const wheel = fs.existsSync(wheels)
     ? fs.readdirSync(wheels).find((name) => name.endsWith('.whl'))
     : undefined;
-  return wheel === undefined
-    ? `-e "${path.join(extensionUri.fsPath, 'server')}"`
-    : `"${path.join(wheels, wheel)}"`;
+  const args =
+    wheel === undefined ? ['-e', path.join(extensionUri.fsPath, 'server')] : [path.join(wheels, wheel)];
+  return { args, display: args.map((arg) => (arg.startsWith('-') ? arg : `"${arg}"`)).join(' ') };
 }
 
 export async function deactivate(): Promise<void> {

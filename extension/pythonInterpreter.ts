@@ -48,6 +48,12 @@ async function pythonExtensionInterpreter(folder: vscode.Uri | undefined): Promi
   }
 }
 
+/** A Python to create a virtual environment with: the Python extension's selection, else `python3`. */
+export async function basePython(): Promise<string> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return (await pythonExtensionInterpreter(folder)) ?? (process.platform === 'win32' ? 'python' : 'python3');
+}
+
 /** Calls `listener` when the Python extension's selected interpreter changes; nothing without it. */
 export async function onDidChangePythonInterpreter(listener: () => void): Promise<vscode.Disposable> {
   if (vscode.extensions.getExtension(PYTHON_EXTENSION_ID) === undefined)

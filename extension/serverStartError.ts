@@ -32,14 +32,15 @@ export function classifyStartFailure(
         : 'set "paramlens.pythonPath" to an interpreter that has it';
     return new ServerStartError(
       `The ParamLens server is not installed for ${python.command} (${python.source}). ` +
-        `Run: ${python.command} -m pip install ${serverInstall} — or ${other}.`,
+        `Run "ParamLens: Set Up Server Environment", or: ${python.command} -m pip install ${serverInstall} — ` +
+        `or ${other}.`,
       stderr,
     );
   }
   if (missing) {
     return new ServerStartError(
       `The Python package "${missing}" is missing for ${python.command} (${python.source}). ` +
-        `Run: ${python.command} -m pip install ${serverInstall}`,
+        `Run "ParamLens: Set Up Server Environment", or: ${python.command} -m pip install ${serverInstall}`,
       stderr,
     );
   }
@@ -53,7 +54,7 @@ export function interpreterNotFound(python: PythonInterpreter): ServerStartError
   const hint =
     python.source === 'setting'
       ? 'Fix the "paramlens.pythonPath" setting'
-      : 'Create the environment with "npm run setup:python" in the ParamLens repository, or set "paramlens.pythonPath"';
+      : 'Run "ParamLens: Set Up Server Environment", or set "paramlens.pythonPath"';
   return new ServerStartError(
     `Python interpreter "${python.command}" (${python.source}) was not found. ${hint}.`,
   );

@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../protocol/serverApi';
 import type { JobOutcome } from '../../extension/runActivity';
 import { waitFor } from '../support/poll';
+import { testPythonPath } from '../support/paths';
 import { quickTargetCache, startPythonServer, type PythonServer } from '../support/pythonServer';
 import { paramLensApi, workspaceFolder } from './paramLens';
 
@@ -137,5 +140,40 @@ describe('the decomposition server', () => {
     assert.equal(resumed.run.step, 5_000);
     assert.ok(fs.existsSync(`${runDir}/components.safetensors`));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('sets up a server environment of its own, points the setting at it and starts the server from it', async function () {
+    this.timeout(600_000); // pip installs PyTorch and the server's dependencies
+    const api = await paramLensApi();
+    const settings = vscode.workspace.getConfiguration('paramlens');
+    const working = settings.get<string>('pythonPath');
+    const envDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paramlens-env-')), 'env');
+    try {
+      const python = await vscode.commands.executeCommand<string | undefined>(
+        'paramlens.setUpServerEnvironment',
+        {
+          envDir,
+          python: testPythonPath,
+        },
+      );
+      assert.equal(python, path.join(envDir, 'bin', 'python'));
+      assert.equal(vscode.workspace.getConfiguration('paramlens').get('pythonPath'), python);
+      // The restarted server runs from the new environment.
+      const health = await waitFor(
+        'the server from the new environment',
+        async () => {
+          const connection = await api.serverConnection();
+          if (connection === undefined) return undefined;
+          const pids = execFileSync('pgrep', ['-f', `^${python} -m paramlens serve`], { encoding: 'utf8' });
+          return pids.trim() === '' ? undefined : api.serverHealth();
+        },
+        { timeoutMs: 120_000, intervalMs: 1000 },
+      );
+      assert.equal(health.status, 'ok');
+    } finally {
+      await settings.update('pythonPath', working, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('paramlens.restartServer');
+    }
+    assert.equal((await api.serverHealth()).status, 'ok');
   });
 });
