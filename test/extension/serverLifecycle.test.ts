@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { RunInfo } from '../../protocol/serverApi';
 import type { JobOutcome } from '../../extension/runActivity';
 import { waitFor } from '../support/poll';
-import { testPythonPath } from '../support/paths';
+import { repoRoot, testPythonPath } from '../support/paths';
 import { quickTargetCache, startPythonServer, type PythonServer } from '../support/pythonServer';
 import { paramLensApi, workspaceFolder } from './paramLens';
 
@@ -147,7 +147,12 @@ describe('the decomposition server', () => {
     const api = await paramLensApi();
     const settings = vscode.workspace.getConfiguration('paramlens');
     const working = settings.get<string>('pythonPath');
-    const envDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'paramlens-env-')), 'env');
+    const envRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'paramlens-env-'));
+    const envDir = path.join(envRoot, 'env');
+    // pip reads PIP_CONSTRAINT from the environment this process passes on: the CPU build of PyTorch the
+    // project tests with, not the several GB of CUDA packages the default index would bring.
+    const constraint = process.env.PIP_CONSTRAINT;
+    process.env.PIP_CONSTRAINT = path.join(repoRoot, 'server', 'constraints.txt');
     try {
       const python = await vscode.commands.executeCommand<string | undefined>(
         'paramlens.setUpServerEnvironment',
@@ -171,8 +176,11 @@ describe('the decomposition server', () => {
       );
       assert.equal(health.status, 'ok');
     } finally {
+      if (constraint === undefined) delete process.env.PIP_CONSTRAINT;
+      else process.env.PIP_CONSTRAINT = constraint;
       await settings.update('pythonPath', working, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('paramlens.restartServer');
+      fs.rmSync(envRoot, { recursive: true, force: true });
     }
     assert.equal((await api.serverHealth()).status, 'ok');
   });
