@@ -1,6 +1,7 @@
 // "Open Example Config": puts the TMS 5-2 example the extension ships into the workspace, unless a file of
 // that name is already there, and opens it. Runs need a folder: their files go to its `runs/`.
 import * as vscode from 'vscode';
+import { exists } from './decompositionCommands';
 
 const EXAMPLE = 'tms_5-2.decomp.yaml';
 
@@ -22,13 +23,4 @@ export function registerExampleConfig(extensionUri: vscode.Uri): vscode.Disposab
     await vscode.window.showTextDocument(target);
     return target;
   });
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
