@@ -9,6 +9,8 @@ export class ServerStartError extends Error {
   constructor(
     message: string,
     readonly detail: string = '',
+    /** True when "Set Up Server Environment" is the remedy: no interpreter, or no paramlens or torch in it. */
+    readonly setUpHelps = false,
   ) {
     super(message);
     this.name = 'ServerStartError';
@@ -35,6 +37,7 @@ export function classifyStartFailure(
         `Run "ParamLens: Set Up Server Environment", or: ${python.command} -m pip install ${serverInstall} — ` +
         `or ${other}.`,
       stderr,
+      true,
     );
   }
   if (missing) {
@@ -42,6 +45,7 @@ export function classifyStartFailure(
       `The Python package "${missing}" is missing for ${python.command} (${python.source}). ` +
         `Run "ParamLens: Set Up Server Environment", or: ${python.command} -m pip install ${serverInstall}`,
       stderr,
+      true,
     );
   }
   return new ServerStartError(
@@ -57,5 +61,20 @@ export function interpreterNotFound(python: PythonInterpreter): ServerStartError
       : 'Run "ParamLens: Set Up Server Environment", or set "paramlens.pythonPath"';
   return new ServerStartError(
     `Python interpreter "${python.command}" (${python.source}) was not found. ${hint}.`,
+    '',
+    python.source !== 'setting',
+  );
+}
+
+/**
+ * The notification for a GPU that the server's PyTorch cannot use (`/health`'s `cuda_problem`): the server
+ * runs, on the CPU, so this is a warning with the way to a matching build rather than a start failure.
+ */
+export function cudaAdvice(problem: string, where: string): string {
+  return (
+    `${problem}. ParamLens computes on the CPU ${where} until PyTorch matches its GPU and driver: reinstall ` +
+    "torch in the server's environment with the build for the driver's CUDA version from " +
+    'https://pytorch.org/get-started/locally (e.g. python -m pip install --force-reinstall torch ' +
+    '--index-url https://download.pytorch.org/whl/cu126), then restart the server.'
   );
 }

@@ -28,7 +28,9 @@ export class ServerStatusBar implements vscode.Disposable {
     this.show(
       `$(server-process) ParamLens ${health.version} · ${device}`,
       new vscode.MarkdownString(
-        `**ParamLens server ${health.version}**, torch ${health.torch_version}\n\n${devices}`,
+        `**ParamLens server ${health.version}**, torch ${health.torch_version}\n\n${devices}` +
+          (health.cuda_problem ? `\n\n$(warning) ${health.cuda_problem}` : ''),
+        true,
       ),
     );
   }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { HealthResponse, ServerConnection } from '../protocol/serverApi';
 import { DecompositionServer, fetchHealth, type RunningServer } from './decompositionServer';
 import { resolvePythonInterpreter } from './pythonInterpreter';
+import { cudaAdvice, ServerStartError } from './serverStartError';
 import type { ServerStatusBar } from './serverStatusBar';
 
 /** Restarts after a crash wait 1, 2, 4 … s, at most this long. */
@@ -81,6 +82,7 @@ export class ServerSupervisor implements vscode.Disposable {
     this.health = Promise.resolve(health);
     this.running = Promise.resolve(running);
     this.statusBar.remote(health, remote.url);
+    this.warnOfCudaProblem(health, `at ${remote.url}`);
     this.log.info(`Connected to the decomposition server ${health.version} at ${remote.url}`);
     this.answerWaiting();
     this.changed.fire(running);
@@ -144,10 +146,12 @@ export class ServerSupervisor implements vscode.Disposable {
       (running) => {
         if (this.attempt !== attempt) return;
         this.statusBar.ready(running.health);
+        this.warnOfCudaProblem(running.health, 'on this machine');
         this.changed.fire(running);
       },
       (error: Error) => {
-        if (this.attempt === attempt) this.reportFailure(error.message);
+        if (this.attempt === attempt)
+          this.reportFailure(error.message, error instanceof ServerStartError && error.setUpHelps);
       },
     );
   }
@@ -191,12 +195,27 @@ export class ServerSupervisor implements vscode.Disposable {
     this.awaitingRestart = undefined;
   }
 
-  private reportFailure(message: string): void {
+  /** Once per server start: a GPU that its PyTorch cannot use would otherwise leave every job on the CPU. */
+  private warnOfCudaProblem(health: HealthResponse, where: string): void {
+    if (!health.cuda_problem) return;
+    this.log.warn(health.cuda_problem);
+    void vscode.window
+      .showWarningMessage(cudaAdvice(health.cuda_problem, where), 'Show Log')
+      .then((choice) => {
+        if (choice) this.log.show();
+      });
+  }
+
+  /** Shows why the server is not running, with a button for the remedy when setting up an environment is it. */
+  private reportFailure(message: string, setUpHelps = false): void {
     this.log.error(message);
     this.statusBar.failed(message);
-    void vscode.window.showErrorMessage(message, 'Show Log', 'Restart Server').then((choice) => {
+    const setUp = 'Set Up Server Environment';
+    const actions = setUpHelps ? [setUp, 'Show Log'] : ['Show Log', 'Restart Server'];
+    void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
       if (choice === 'Show Log') this.log.show();
       if (choice === 'Restart Server') this.restart();
+      if (choice === setUp) void vscode.commands.executeCommand('paramlens.setUpServerEnvironment');
     });
   }
 

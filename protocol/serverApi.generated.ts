@@ -645,6 +645,11 @@ export interface components {
        * @description The CPU, then each CUDA device.
        */
       devices: components['schemas']['DeviceInfo'][];
+      /**
+       * Cuda Problem
+       * @description Why this machine's NVIDIA GPU cannot be used by the installed PyTorch (a CPU-only build, a driver too old for the build, a GPU the build has no kernels for); null when it can, or when there is no NVIDIA GPU.
+       */
+      cuda_problem?: string | null;
     };
     /** InterventionResult */
     InterventionResult: {

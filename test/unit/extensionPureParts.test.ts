@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parseGraphFile } from '../../extension/graphFile';
 import type { AttributionGraph } from '../../protocol/graph';
 import { parseHandshake } from '../../extension/handshake';
-import { classifyStartFailure } from '../../extension/serverStartError';
+import { classifyStartFailure, cudaAdvice } from '../../extension/serverStartError';
 
 const python = { command: '/opt/env/bin/python', source: 'setting' as const };
 
@@ -31,6 +31,7 @@ describe('classifyStartFailure', () => {
     );
     assert.match(error.message, /not installed for \/opt\/env\/bin\/python \(setting\)/);
     assert.match(error.message, /-m pip install -e "\/ext\/server"/);
+    assert.ok(error.setUpHelps, 'a missing package offers "Set Up Server Environment"');
   });
   it('names a missing dependency such as torch', () => {
     const stderr = "Traceback (most recent call last):\nModuleNotFoundError: No module named 'torch.nn'\n";
@@ -46,6 +47,22 @@ describe('classifyStartFailure', () => {
     assert.equal(
       error.message,
       'The decomposition server exited (code 3) before it was ready: OSError: [Errno 98] in use',
+    );
+    assert.equal(error.setUpHelps, false);
+  });
+});
+
+describe('cudaAdvice', () => {
+  it('says where the server computes now and how to get a matching PyTorch build', () => {
+    const advice = cudaAdvice(
+      'this machine has an NVIDIA GPU, but PyTorch 2.13.0+cpu is a CPU-only build',
+      'at http://gpu:8000',
+    );
+    assert.match(advice, /^this machine has an NVIDIA GPU, but PyTorch 2\.13\.0\+cpu is a CPU-only build\. /);
+    assert.match(advice, /computes on the CPU at http:\/\/gpu:8000 until/);
+    assert.match(
+      advice,
+      /pip install --force-reinstall torch --index-url https:\/\/download\.pytorch\.org\/whl\/cu\d+/,
     );
   });
 });

@@ -4,6 +4,7 @@ import torch
 from fastapi import APIRouter
 
 from paramlens import __version__
+from paramlens.devices import cuda_problem
 from paramlens.serve.devices import list_devices
 from paramlens.serve.models import HealthResponse
 
@@ -17,4 +18,5 @@ def health() -> HealthResponse:
         version=__version__,
         torch_version=str(torch.__version__),
         devices=list_devices(),
+        cuda_problem=cuda_problem(),
     )

@@ -61,6 +61,12 @@ class HealthResponse(BaseModel):
     version: str = Field(description="Version of the `paramlens` package.")
     torch_version: str = Field(description="Version of PyTorch.")
     devices: list[DeviceInfo] = Field(description="The CPU, then each CUDA device.")
+    cuda_problem: str | None = Field(
+        default=None,
+        description="Why this machine's NVIDIA GPU cannot be used by the installed PyTorch "
+        "(a CPU-only build, a driver too old for the build, a GPU the build has no kernels "
+        "for); null when it can, or when there is no NVIDIA GPU.",
+    )
 
 
 class VersionResponse(BaseModel):
