@@ -1,7 +1,6 @@
 // The run dashboard: one webview panel per run with its loss, L0 and evaluation curves and its latest
 // evaluation. Opened on a finished run it is rebuilt from metrics.jsonl (or, for a run on a remote server,
 // from the replay of its event stream); on a running run it then follows the stream and draws each new line.
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,6 +12,7 @@ import type {
   HostToDashboardMessage,
 } from '../protocol/webviewMessages';
 import type { ServerClient } from './serverClient';
+import { webviewHtml, webviewRoots } from './webviewPage';
 
 export class DashboardPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DashboardPanel>();
@@ -56,12 +56,11 @@ class DashboardPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     onRendered: (rendered: DashboardToHost['rendered']) => void,
   ) {
-    const roots = [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist')];
     this.panel = vscode.window.createWebviewPanel(
       DashboardPanel.viewType,
       `Run: ${run.run_id}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: true },
+      { enableScripts: true, localResourceRoots: webviewRoots(extensionUri), retainContextWhenHidden: true },
     );
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'paramlens.svg');
     this.onDidDispose = this.panel.onDidDispose;
@@ -136,35 +135,18 @@ class DashboardPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const asset = (...segments: string[]): string =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...segments)).toString();
-    const nonce = randomBytes(16).toString('base64');
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${asset('dist', 'webview', 'uPlot.min.css')}">
-  <link rel="stylesheet" href="${asset('media', 'dashboard.css')}">
-  <title>Run dashboard</title>
-</head>
-<body>
-  <h1 id="title">${escapeHtml(this.run.run_id)}</h1>
-  <div id="error"></div>
-  <div id="charts"></div>
-  <h2>Latest evaluation <span id="eval-step" class="muted"></span></h2>
-  <table><tbody id="eval"></tbody></table>
-  <script nonce="${nonce}" src="${asset('dist', 'webview', 'dashboard.js')}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.extensionUri, {
+      title: 'Run dashboard',
+      styles: [{ path: 'dist/webview/uPlot.min.css' }, { path: 'media/dashboard.css' }],
+      body: [
+        `  <h1 id="title">${escapeHtml(this.run.run_id)}</h1>`,
+        '  <div id="error"></div>',
+        '  <div id="charts"></div>',
+        '  <h2>Latest evaluation <span id="eval-step" class="muted"></span></h2>',
+        '  <table><tbody id="eval"></tbody></table>',
+      ].join('\n'),
+      script: 'dist/webview/dashboard.js',
+    });
   }
 
   reveal(): void {

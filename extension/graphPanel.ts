@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AttributionGraph } from '../protocol/graph';
 import type {
@@ -6,6 +5,7 @@ import type {
   GraphViewToHostMessage,
   HostToGraphViewMessage,
 } from '../protocol/webviewMessages';
+import { webviewHtml, webviewRoots } from './webviewPage';
 
 /**
  * One webview panel showing an attribution graph. The webview asks for the graph with `ready` (again after
@@ -25,12 +25,11 @@ export class GraphPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly onRendered: (rendered: GraphViewToHost['rendered']) => void,
   ) {
-    const roots = [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist')];
     this.panel = vscode.window.createWebviewPanel(
       GraphPanel.viewType,
       `Graph: ${graph.prompt || graph.id}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false },
+      { enableScripts: true, localResourceRoots: webviewRoots(extensionUri), retainContextWhenHidden: false },
     );
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'graph.svg');
     this.onDidDispose = this.panel.onDidDispose;
@@ -71,35 +70,17 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const asset = (...segments: string[]): string =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...segments)).toString();
-    const nonce = randomBytes(16).toString('base64');
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      'worker-src blob:',
-      `connect-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${asset('dist', 'webview', 'codicon.css')}" id="vscode-codicon-stylesheet">
-  <link rel="stylesheet" href="${asset('media', 'graphView.css')}">
-  <title>Attribution graph</title>
-</head>
-<body>
-  <div id="toolbar"></div>
-  <div id="graph"></div>
-  <script nonce="${nonce}" src="${asset('dist', 'webview', 'graphView.js')}" data-elk-worker="${asset('dist', 'webview', 'elkWorker.js')}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.extensionUri, {
+      title: 'Attribution graph',
+      styles: [
+        { path: 'dist/webview/codicon.css', id: 'vscode-codicon-stylesheet' },
+        { path: 'media/graphView.css' },
+      ],
+      body: '  <div id="toolbar"></div>\n  <div id="graph"></div>',
+      script: 'dist/webview/graphView.js',
+      scriptAssets: { 'elk-worker': 'dist/webview/elkWorker.js' },
+      allow: ['images', 'workers'],
+    });
   }
 
   reveal(): void {

@@ -25,7 +25,9 @@ export function classifyStartFailure(
   exitCode: number | null,
   stderr: string,
 ): ServerStartError {
-  const missing = /ModuleNotFoundError: No module named '([^'.]+)/.exec(stderr)?.[1];
+  // An import inside says `ModuleNotFoundError: No module named 'torch'`; `python -m paramlens` without
+  // the package says `…/python3: No module named paramlens`, unquoted.
+  const missing = /No module named '?([^'.\s]+)/.exec(stderr)?.[1];
   const lastLine = stderr.trim().split('\n').pop() ?? '';
   if (missing === 'paramlens') {
     const other =

@@ -41,7 +41,11 @@ export class ServerSupervisor implements vscode.Disposable {
   ) {
     // Until `start`, whoever asks waits for the first server rather than hearing there is none.
     this.running = new Promise((resolve) => (this.awaitingRestart = resolve));
-    this.health = this.running.then((running) => running?.health ?? rejected('The server is not running.'));
+    this.health = quiet(
+      this.running.then(
+        (running) => running?.health ?? Promise.reject(new Error('The server is not running.')),
+      ),
+    );
   }
 
   /** The first server: the remote one this workspace was last connected to, else a spawned one. */
@@ -139,7 +143,7 @@ export class ServerSupervisor implements vscode.Disposable {
       });
       return server.start();
     });
-    this.health = started.then(({ health }) => health);
+    this.health = quiet(started.then(({ health }) => health));
     this.running = started.catch(() => undefined);
     this.answerWaiting();
     started.then(
@@ -236,7 +240,11 @@ export class ServerSupervisor implements vscode.Disposable {
 
 /** A rejected promise that does not count as unhandled until someone asks for it. */
 function rejected(reason: string): Promise<HealthResponse> {
-  const promise = Promise.reject(new Error(reason));
+  return quiet(Promise.reject(new Error(reason)));
+}
+
+/** `promise`, marked as handled: its failure is for whoever awaits it, not an unhandled rejection. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }

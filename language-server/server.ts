@@ -26,6 +26,7 @@ import { HarvestHandles } from './runs/harvestHandles';
 import { EngineServer } from './runs/engineServer';
 import { ModelFactsSource } from './runs/modelFactsSource';
 import { RunLookup } from './runs/runLookup';
+import { ServerCards } from './runs/serverCards';
 
 // The transport comes from argv: `--node-ipc` when the extension starts the server, `--stdio` in tests.
 const connection = createConnection(ProposedFeatures.all);
@@ -37,8 +38,8 @@ const parsedYaml = new ParsedYamlCache();
 documents.onDidClose(({ document }) => parsedYaml.evict(document.uri));
 const runs = new RunLookup();
 const harvests = new HarvestHandles();
-const cards = new HarvestCards(runs, harvests);
 const engine = new EngineServer((message) => connection.console.info(message));
+const cards = new HarvestCards(runs, harvests, new ServerCards(engine));
 const models = new ModelFactsSource(runs, harvests, (question) => engine.moduleListing(question));
 connection.onNotification(ServerConnectionNotification, ({ server }) => engine.setConnection(server));
 connection.onShutdown(() => harvests.dispose());

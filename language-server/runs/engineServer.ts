@@ -7,8 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LanguageServerOptions } from '../../protocol/lspRequests';
 import type {
+  ComponentCard,
   ConfigRequest,
   ModuleListing,
+  RunInfo,
+  RunList,
   ServerConnection,
   ValidateResponse,
 } from '../../protocol/serverApi';
@@ -76,30 +79,59 @@ export class EngineServer {
     return this.post<ValidateResponse>('/validate', uri, text);
   }
 
+  /** The URL of the server that answers now; null when there is none. */
+  async url(): Promise<string | null> {
+    return (await this.connection)?.url ?? null;
+  }
+
+  /** The server's runs, newest first; null when no server answers. */
+  async runs(): Promise<RunInfo[] | null> {
+    return (await this.request<RunList>('GET', '/runs', 'the run list'))?.runs ?? null;
+  }
+
+  /** A subcomponent of a run the server harvested, with its `limit` strongest examples; null if none. */
+  componentCard(runId: string, module: string, index: number, limit: number): Promise<ComponentCard | null> {
+    const route = `/runs/${encodeURIComponent(runId)}/components/${encodeURIComponent(module)}/${index}?limit=${limit}`;
+    return this.request<ComponentCard>('GET', route, `${module}:${index} of ${runId}`);
+  }
+
   /**
    * Posts a config; null when no server runs or it refuses the config. A config the engine cannot read is
    * reported by the diagnostics that need no engine, so its refusal is logged once, not shown.
    */
-  private async post<T>(route: '/modules' | '/validate', uri: string, text: string): Promise<T | null> {
+  private post<T>(route: '/modules' | '/validate', uri: string, text: string): Promise<T | null> {
+    const body: ConfigRequest = { text, path: uri.startsWith('file:') ? fileURLToPath(uri) : null };
+    return this.request<T>('POST', route, uri, body);
+  }
+
+  /** One request to the current server; null (and a line in the log) when none runs or it refuses. */
+  private async request<T>(
+    method: 'GET' | 'POST',
+    route: string,
+    subject: string,
+    body?: ConfigRequest,
+  ): Promise<T | null> {
     const server = await this.connection;
     if (server === null) return null;
-    const body: ConfigRequest = { text, path: uri.startsWith('file:') ? fileURLToPath(uri) : null };
     try {
       const response = await fetch(`${server.url}${route}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
+        method,
+        headers: {
+          Authorization: `Bearer ${server.token}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       if (!response.ok) {
         const answer = (await response.json().catch(() => ({}))) as { message?: unknown };
         const message = typeof answer.message === 'string' ? answer.message : response.statusText;
-        this.log(`POST ${route} for ${uri} answered ${response.status}: ${message}`);
+        this.log(`${method} ${route.split('?')[0]} for ${subject} answered ${response.status}: ${message}`);
         return null;
       }
       return (await response.json()) as T;
     } catch (error) {
-      this.log(`POST ${route} for ${uri} failed: ${(error as Error).message}`);
+      this.log(`${method} ${route.split('?')[0]} for ${subject} failed: ${(error as Error).message}`);
       return null;
     }
   }

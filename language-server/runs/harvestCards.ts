@@ -16,6 +16,7 @@ import { cardParagraphs, examplesDocument } from './cardMarkdown';
 import type { HarvestHandles } from './harvestHandles';
 import { resolveModule } from './moduleNames';
 import { isConfigPath, type RunLookup, type RunSummary } from './runLookup';
+import type { ServerCards } from './serverCards';
 
 /** Examples a hover shows, and tokens on each side of the marked one; "Show all examples" shows the rest. */
 export const HOVER_EXAMPLES = 8;
@@ -29,9 +30,11 @@ type Lookup =
   | { reason: string; moduleKnown: boolean };
 
 export class HarvestCards implements ComponentCardSource {
+  /** `server`: cards of runs harvested where the decomposition server runs, when none is harvested here. */
   constructor(
     private readonly runs: RunLookup,
     private readonly handles: HarvestHandles,
+    private readonly server?: ServerCards,
   ) {}
 
   async cardFor(match: SubcomponentIdMatch, uri: string): Promise<ComponentCard | undefined> {
@@ -40,19 +43,13 @@ export class HarvestCards implements ComponentCardSource {
     if (filePath === undefined) return inConfig ? idOnlyCards.cardFor(match, uri) : undefined;
     const { harvested, newest } = this.runs.choose(filePath);
     if (harvested?.harvestPath === undefined) {
+      const remote = await this.server?.card(match, filePath, HOVER_EXAMPLES, HOVER_CONTEXT);
+      if (remote !== undefined) return hoverCard(match, remote);
       const knownModule = newest !== undefined && resolveModule(match, newest.modules) !== undefined;
       return inConfig || knownModule ? idCard(match, noHarvestNote(newest, filePath)) : undefined;
     }
     const found = await this.lookup(match, harvested, HOVER_EXAMPLES, HOVER_CONTEXT);
-    if ('card' in found) {
-      const { card } = found;
-      const resolved = { module: card.module, index: card.component };
-      const details = cardParagraphs(card);
-      if (resolved.module !== match.id.module) {
-        details.unshift(`\`${match.text}\` is \`${formatSubcomponentId(resolved)}\` in this run.`);
-      }
-      return { id: resolved, short: undefined, details };
-    }
+    if ('card' in found) return hoverCard(match, found.card);
     return inConfig || found.moduleKnown ? idCard(match, found.reason) : undefined;
   }
 
@@ -63,6 +60,16 @@ export class HarvestCards implements ComponentCardSource {
         found: false,
         reason: `\`${params.id}\` is not a subcomponent ID: expected \`<module>:<index>\`, e.g. \`h.1.mlp.down_proj:12\`.`,
       };
+    }
+    const limit = Math.max(0, Math.min(MAX_REQUEST_EXAMPLES, Math.floor(params.limit)));
+    if (params.runDir !== undefined && /^https?:/.test(params.runDir)) {
+      const remote = await this.server?.cardAt(params.runDir, match, limit);
+      if (remote === undefined)
+        return {
+          found: false,
+          reason: `The decomposition server at ${params.runDir} has no card for \`${params.id}\`.`,
+        };
+      return { found: true, card: remote, markdown: examplesDocument(remote) };
     }
     const filePath = params.uri === undefined ? undefined : documentPath(params.uri);
     const choice =
@@ -75,7 +82,6 @@ export class HarvestCards implements ComponentCardSource {
     if (run?.harvestPath === undefined) {
       return { found: false, reason: noHarvestNote(choice.newest ?? run, filePath ?? params.runDir ?? '') };
     }
-    const limit = Math.max(0, Math.min(MAX_REQUEST_EXAMPLES, Math.floor(params.limit)));
     const found = await this.lookup(match, run, limit, Infinity);
     if ('reason' in found) return { found: false, reason: found.reason };
     return { found: true, card: found.card, markdown: examplesDocument(found.card) };
@@ -167,6 +173,16 @@ function noHarvestNote(newest: RunSummary | undefined, filePath: string): string
     `Run \`${newest.runId}\` has no harvest yet: run \`paramlens harvest ${runPath}\` to see density, ` +
     'mean CI and top-activating examples here.'
   );
+}
+
+/** A card's hover, saying what a short or aliased ID resolved to in the run. */
+function hoverCard(match: SubcomponentIdMatch, card: HarvestCard): ComponentCard {
+  const resolved = { module: card.module, index: card.component };
+  const details = cardParagraphs(card);
+  if (resolved.module !== match.id.module) {
+    details.unshift(`\`${match.text}\` is \`${formatSubcomponentId(resolved)}\` in this run.`);
+  }
+  return { id: resolved, short: undefined, details };
 }
 
 function idCard(match: SubcomponentIdMatch, note: string): ComponentCard {

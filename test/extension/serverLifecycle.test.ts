@@ -72,6 +72,37 @@ describe('the decomposition server', () => {
     );
     assert.ok(listed.includes(run.run_id), `the Runs view lists the remote run: ${listed.join(', ')}`);
 
+    // Harvested there, its cards come from that server: hovering an ID in the config shows one.
+    await vscode.commands.executeCommand('paramlens.harvestRun', { kind: 'run', run });
+    assert.ok(fs.existsSync(`${remote.runsRoot}/${run.run_id}/harvest.sqlite`));
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor !== undefined && editor.document.fileName.endsWith('remote.decomp.yaml'));
+    await editor.edit((edit) =>
+      edit.insert(
+        new vscode.Position(editor.document.lineCount, 0),
+        'analysis:\n  components:\n    - linear1:0\n',
+      ),
+    );
+    const idAt = new vscode.Position(editor.document.lineCount - 2, 8);
+    const card = await waitFor(
+      'a card from the remote harvest',
+      async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          editor.document.uri,
+          idAt,
+        );
+        const text = hovers
+          .flatMap((hover) => hover.contents.map((part) => (typeof part === 'string' ? part : part.value)))
+          .join('\n');
+        return text.includes('Density') ? text : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    assert.match(card, new RegExp(`run \`${run.run_id}\``));
+    assert.match(card, /Density [\d.]+% of samples/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
     await vscode.commands.executeCommand('paramlens.disconnectFromServer');
     const back = await waitFor(
       'the spawned server after disconnecting',

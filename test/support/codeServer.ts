@@ -16,12 +16,18 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** User settings on top of the quiet-window defaults and `paramlens.pythonPath`. */
   settings?: Record<string, unknown>;
+  /** `paramlens.pythonPath`: the checkout's `.venv` unless given; null leaves it unset. */
+  pythonPath?: string | null;
+  /** A VSIX to install into the fresh extensions folder before the server starts. */
+  vsix?: string;
 }
 
 export interface CodeServer {
   readonly port: number;
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
+  /** The fresh folder that holds this editor's user data (global storage included) and extensions. */
+  readonly home: string;
   /** Stops the whole process tree and keeps the window's logs under `test-results/`. */
   stop(): Promise<void>;
 }
@@ -87,7 +93,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const userDataDir = path.join(home, 'user-data');
   const extensionsDir = path.join(home, 'extensions');
   fs.mkdirSync(extensionsDir, { recursive: true });
-  writeUserSettings(userDataDir, testPythonPath, options.settings);
+  writeUserSettings(
+    userDataDir,
+    options.pythonPath === undefined ? testPythonPath : options.pythonPath,
+    options.settings,
+  );
+  if (options.vsix !== undefined)
+    execFileSync(binary, ['--extensions-dir', extensionsDir, '--install-extension', options.vsix], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 120_000,
+    });
 
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
@@ -133,14 +148,17 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await stop();
     throw error;
   }
-  return { port, origin, stop };
+  return { port, origin, home, stop };
 }
 
 /**
  * The workbench URL that opens `folder` with a development extension (and optionally its tests), via
  * the `payload` parameter: the web counterpart of `--extensionDevelopmentPath`/`--extensionTestsPath`.
+ * Without a development extension it opens the folder with the installed extensions only.
  */
-export function workbenchUrl(server: CodeServer, target: WorkbenchTarget): string {
+export function workbenchUrl(server: CodeServer, target: WorkbenchTarget | { folder: string }): string {
+  if (!('extensionDevelopmentPath' in target))
+    return `${server.origin}/?${new URLSearchParams({ folder: target.folder }).toString()}`;
   const remote = (file: string): string => `vscode-remote://127.0.0.1:${server.port}${file}`;
   const payload: [string, string][] = [['extensionDevelopmentPath', remote(target.extensionDevelopmentPath)]];
   if (target.extensionTestsPath) payload.push(['extensionTestsPath', remote(target.extensionTestsPath)]);

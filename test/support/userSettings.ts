@@ -17,14 +17,18 @@ const quietWindow = {
   'files.autoSave': 'off',
 };
 
-/** Writes `<userDataDir>/User/settings.json` before the editor starts, so its first window uses them. */
+/**
+ * Writes `<userDataDir>/User/settings.json` before the editor starts, so its first window uses them.
+ * `pythonPath` null leaves `paramlens.pythonPath` unset, as it is for a new user.
+ */
 export function writeUserSettings(
   userDataDir: string,
-  pythonPath: string,
+  pythonPath: string | null,
   extra: Record<string, unknown> = {},
 ): void {
   const dir = path.join(userDataDir, 'User');
   fs.mkdirSync(dir, { recursive: true });
-  const settings = { ...quietWindow, 'paramlens.pythonPath': pythonPath, ...extra };
+  const interpreter = pythonPath === null ? {} : { 'paramlens.pythonPath': pythonPath };
+  const settings = { ...quietWindow, ...interpreter, ...extra };
   fs.writeFileSync(path.join(dir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MetricsLine } from '../../protocol/runFiles';
-import { charts, evalTable, format } from '../../webview/dashboard/series';
+import { charts, evalTable, format, tickLabel } from '../../webview/dashboard/series';
 
 // Lines shaped as a TMS run writes them: training lines every step logged, an evaluation line at step 100.
 const LINES: MetricsLine[] = [
@@ -120,5 +120,18 @@ describe('run dashboard series', () => {
     assert.equal(format(0.123456), '0.1235');
     assert.equal(format(123456.7), '1.235e+5');
     assert.equal(format(0.0001234), '1.234e-4');
+  });
+
+  test('labels axis ticks briefly, and a log axis’s small decades as powers of ten rather than 0', () => {
+    assert.deepEqual([10, 1, 0.1, 0.01, 0.001, 1e-4, 1e-10].map(tickLabel), [
+      '10',
+      '1',
+      '0.1',
+      '0.01',
+      '1e-3',
+      '1e-4',
+      '1e-10',
+    ]);
+    assert.deepEqual([0, 0.5, 2.5, 4000, 20000, null].map(tickLabel), ['0', '0.5', '2.5', '4000', '2e4', '']);
   });
 });

@@ -33,6 +33,16 @@ describe('classifyStartFailure', () => {
     assert.match(error.message, /-m pip install -e "\/ext\/server"/);
     assert.ok(error.setUpHelps, 'a missing package offers "Set Up Server Environment"');
   });
+  it('reads the message of python -m on an interpreter without the package', () => {
+    const error = classifyStartFailure(
+      python,
+      '"/ext/dist/wheels/paramlens.whl"',
+      1,
+      '/usr/bin/python3: No module named paramlens\n',
+    );
+    assert.match(error.message, /not installed for \/opt\/env\/bin\/python/);
+    assert.ok(error.setUpHelps);
+  });
   it('names a missing dependency such as torch', () => {
     const stderr = "Traceback (most recent call last):\nModuleNotFoundError: No module named 'torch.nn'\n";
     assert.match(classifyStartFailure(python, '-e "/ext/server"', 1, stderr).message, /"torch" is missing/);

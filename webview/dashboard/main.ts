@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import type { MetricsLine, StateEvent } from '../../protocol/runFiles';
 import type { DashboardToHostMessage, HostToDashboardMessage } from '../../protocol/webviewMessages';
-import { charts, evalTable, format, type Chart } from './series';
+import { charts, evalTable, format, tickLabel, type Chart } from './series';
 
 interface VsCodeApi {
   postMessage(message: DashboardToHostMessage): void;
@@ -46,6 +46,8 @@ window.addEventListener('message', (event: MessageEvent<HostToDashboardMessage>)
   }
 });
 window.addEventListener('resize', () => scheduleRender());
+// uPlot draws after its constructor returns: a failure there is reported like one in a handler.
+window.addEventListener('error', (event) => host.postMessage({ type: 'error', message: event.message }));
 host.postMessage({ type: 'ready' });
 
 /** Batches bursts of metric lines into one redraw. A timer, not an animation frame: a hidden panel gets
@@ -78,7 +80,12 @@ function render(): void {
 function plot(chart: Chart, into: HTMLElement, width: number): uPlot {
   const foreground = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#ccc';
   const grid = { stroke: 'rgba(128,128,128,0.2)', width: 1 };
-  const axis = { stroke: foreground, grid, ticks: grid };
+  const axis = {
+    stroke: foreground,
+    grid,
+    ticks: grid,
+    values: (_self: uPlot, splits: (number | null)[]) => splits.map(tickLabel),
+  };
   const options: uPlot.Options = {
     title: chart.title,
     width,
@@ -109,7 +116,9 @@ function plot(chart: Chart, into: HTMLElement, width: number): uPlot {
 function renderHeader(): void {
   const last = lines.at(-1);
   const parts = [runId];
-  if (state !== undefined) parts.push(state.status, `step ${state.step} of ${state.total_steps}`);
+  // State events come when the status changes; the step moves on with each metrics line in between.
+  const step = Math.max(state?.step ?? 0, last?.step ?? 0);
+  if (state !== undefined) parts.push(state.status, `step ${step} of ${state.total_steps}`);
   const speed = [...lines].reverse().find((line) => typeof line.it_per_s === 'number')?.it_per_s;
   if (state?.status === 'running' && typeof speed === 'number' && speed > 0 && last !== undefined)
     parts.push(`${speed.toPrecision(3)} steps/s`);

@@ -108,6 +108,17 @@ export function format(value: number): string {
   return Math.abs(value) >= 1e4 || Math.abs(value) < 1e-3 ? value.toExponential(3) : value.toPrecision(4);
 }
 
+/**
+ * An axis tick: short, and never a small value rounded to `0` (log axes span many decades). uPlot passes
+ * null for a tick it draws without a label.
+ */
+export function tickLabel(value: number | null): string {
+  if (value === null) return '';
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 1e4 || Math.abs(value) < 1e-2) return value.toExponential(0).replace('e+', 'e');
+  return String(Number(value.toPrecision(3)));
+}
+
 function ordered(names: Set<string>, order: string[]): string[] {
   const known = order.filter((name) => names.has(name));
   return [...known, ...[...names].filter((name) => !order.includes(name)).sort()];
