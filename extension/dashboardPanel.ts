@@ -14,12 +14,19 @@ import type {
 import type { ServerClient } from './serverClient';
 import { webviewHtml, webviewRoots } from './webviewPage';
 
+/** After its event stream drops, a dashboard asks for the current server again after this long. */
+const RECONNECT_DELAY_MS = 1_000;
+
+/** The server that answers now: after a crash and restart, a new process with a new port and token. */
+export type CurrentServer = () => Promise<ServerClient | undefined>;
+
 export class DashboardPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DashboardPanel>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly current: CurrentServer,
     private readonly onRendered: (rendered: DashboardToHost['rendered']) => void,
   ) {}
 
@@ -31,9 +38,22 @@ export class DashboardPanels implements vscode.Disposable {
       return;
     }
     const runDir = runsRoot === undefined ? undefined : path.join(runsRoot, run.run_id);
-    const panel = new DashboardPanel(this.extensionUri, server, run, runDir, this.log, this.onRendered);
+    const panel = new DashboardPanel(
+      this.extensionUri,
+      server,
+      this.current,
+      run,
+      runDir,
+      this.log,
+      this.onRendered,
+    );
     this.panels.set(run.run_id, panel);
     panel.onDidDispose(() => this.panels.delete(run.run_id));
+  }
+
+  /** A job of `runId` moved on (a resume, a harvest): its open dashboard follows the stream again. */
+  wake(runId: string): void {
+    this.panels.get(runId)?.wake();
   }
 
   dispose(): void {
@@ -46,11 +66,15 @@ class DashboardPanel implements vscode.Disposable {
   static readonly viewType = 'paramlens.runDashboard';
   private readonly panel: vscode.WebviewPanel;
   private readonly following = new AbortController();
+  /** The last event drawn, once the history is; a wake-up follows on from it. */
+  private lastEvent: number | undefined;
+  private streaming = false;
   readonly onDidDispose: vscode.Event<void>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly server: ServerClient,
+    private server: ServerClient,
+    private readonly current: CurrentServer,
     private readonly run: RunInfo,
     private readonly runDir: string | undefined,
     private readonly log: vscode.LogOutputChannel,
@@ -96,37 +120,70 @@ class DashboardPanel implements vscode.Disposable {
     }
   }
 
-  /** A run whose folder is not here: its lines from the event stream's replay, then live. */
+  /**
+   * A run whose folder is not here: its lines from the replay of its event stream, up to the event that was
+   * last when the panel opened; then the rest as it comes.
+   */
   private async replay(run: RunInfo): Promise<void> {
     const lines: MetricsLine[] = [];
-    let sent = false;
-    const send = (): void => {
-      this.post({
-        type: 'history',
-        runId: run.run_id,
-        lines,
-        state: stateOf(run),
-        configFile: run.config_file,
-      });
-      sent = true;
-    };
-    if (run.last_event_id === 0) send();
-    for await (const event of this.server.events(run.run_id, undefined, this.following.signal)) {
-      if (event.event === 'metrics') {
-        if (sent) this.post({ type: 'metrics', line: event.data.metrics });
-        else lines.push(event.data.metrics);
-      } else if (event.event === 'state' && sent) {
-        this.post({ type: 'state', state: event.data });
+    let last = 0;
+    this.streaming = true;
+    try {
+      for await (const event of this.server.events(run.run_id, undefined, this.following.signal)) {
+        if (event.id > run.last_event_id) break;
+        last = event.id;
+        if (event.event === 'metrics') lines.push(event.data.metrics);
+        if (event.id === run.last_event_id) break;
       }
-      if (!sent && event.id >= run.last_event_id) send();
+    } finally {
+      this.streaming = false;
     }
-    if (!sent) send();
+    this.post({
+      type: 'history',
+      runId: run.run_id,
+      lines,
+      state: stateOf(run),
+      configFile: run.config_file,
+    });
+    await this.follow(last);
   }
 
+  wake(): void {
+    if (!this.streaming && this.lastEvent !== undefined) void this.follow(this.lastEvent);
+  }
+
+  /**
+   * Every event after `after` until the run has nothing more to send. A stream that drops (the server
+   * crashed and was restarted, with a new port and token) is picked up again on the current server: a run's
+   * event IDs live in its folder, so they go on where they stopped.
+   */
   private async follow(after: number): Promise<void> {
-    for await (const event of this.server.events(this.run.run_id, after, this.following.signal)) {
-      if (event.event === 'metrics') this.post({ type: 'metrics', line: event.data.metrics });
-      else if (event.event === 'state') this.post({ type: 'state', state: event.data });
+    this.streaming = true;
+    this.lastEvent = after;
+    try {
+      while (!this.following.signal.aborted) {
+        this.server = (await this.current()) ?? this.server;
+        try {
+          for await (const event of this.server.events(
+            this.run.run_id,
+            this.lastEvent,
+            this.following.signal,
+          )) {
+            this.lastEvent = event.id;
+            if (event.event === 'metrics') this.post({ type: 'metrics', line: event.data.metrics });
+            else if (event.event === 'state') this.post({ type: 'state', state: event.data });
+          }
+          return; // the run is idle: a later job wakes the panel
+        } catch (error) {
+          if (this.following.signal.aborted) return;
+          this.log.warn(
+            `Dashboard of ${this.run.run_id}: its event stream dropped (${(error as Error).message})`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+      }
+    } finally {
+      this.streaming = false;
     }
   }
 

@@ -40,7 +40,9 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
   };
   const activity = new RunActivity(serverLog, quietClient);
   const dashboardRendered = new vscode.EventEmitter<DashboardToHost['rendered']>();
-  const dashboards = new DashboardPanels(context.extensionUri, serverLog, (r) => dashboardRendered.fire(r));
+  const dashboards = new DashboardPanels(context.extensionUri, serverLog, quietClient, (r) =>
+    dashboardRendered.fire(r),
+  );
   context.subscriptions.push(dashboards, dashboardRendered);
   context.subscriptions.push(serverLog, languageLog, statusBar, rendered, supervisor, graphPanels, activity);
   const client: ClientSource = async () => {
@@ -77,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): ParamLensApi {
   );
   const runsView = new RunsView(quietClient, () => supervisor.runsRoot());
   activity.onDidChange(() => runsView.refresh());
+  activity.onDidChange((runId) => dashboards.wake(runId));
   supervisor.onDidChangeServer(() => runsView.refresh());
   const runFiles = vscode.workspace.createFileSystemWatcher('**/runs/*/run.json');
   context.subscriptions.push(

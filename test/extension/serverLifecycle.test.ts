@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../protocol/serverApi';
+import type { DashboardToHost } from '../../protocol/webviewMessages';
 import type { JobOutcome } from '../../extension/runActivity';
 import { waitFor } from '../support/poll';
 import { repoRoot, testPythonPath } from '../support/paths';
@@ -124,6 +125,9 @@ describe('the decomposition server', () => {
     assert.ok(before);
     const runsRoot = vscode.Uri.joinPath(workspaceFolder(), 'runs').fsPath;
     await writeConfig('crash.decomp.yaml', tmsConfig(5_000));
+    // Its dashboard opens as it starts; listen before, for it draws while the run goes on.
+    const renders: DashboardToHost['rendered'][] = [];
+    const subscription = api.onDidRenderDashboard((event) => renders.push(event));
     const following = Promise.resolve(
       vscode.commands.executeCommand<RunInfo | undefined>('paramlens.runDecomposition'),
     );
@@ -170,6 +174,23 @@ describe('the decomposition server', () => {
     assert.equal(resumed.run.status, 'done', JSON.stringify(resumed.run));
     assert.equal(resumed.run.step, 5_000);
     assert.ok(fs.existsSync(`${runDir}/components.safetensors`));
+    // The dashboard opened before the crash followed the run across it, on the new server, to its last step.
+    const steps = new Set(
+      fs
+        .readFileSync(`${runDir}/metrics.jsonl`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { step: number }).step),
+    );
+    try {
+      await waitFor(
+        `the dashboard to draw all ${steps.size} steps`,
+        () => renders.find((render) => render.runId === stopped.run_id && render.lines === steps.size),
+        { timeoutMs: 30_000 },
+      );
+    } finally {
+      subscription.dispose();
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
