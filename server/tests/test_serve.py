@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 import paramlens
+from paramlens.devices import cuda_problem
 from server_process import (
     HANDSHAKE_TIMEOUT_S,
     ServerProcess,
@@ -58,8 +59,9 @@ def test_health_reports_versions_and_devices(server: ServerProcess) -> None:
 
     assert response.status_code == 200
     health = response.json()
-    assert set(health) == {"status", "version", "torch_version", "devices"}
+    assert set(health) == {"status", "version", "torch_version", "devices", "cuda_problem"}
     assert health["status"] == "ok"
+    assert health["cuda_problem"] == cuda_problem()  # the same torch and machine as this test
     assert health["version"] == paramlens.__version__
     assert health["torch_version"] == version("torch")
     cpu, *accelerators = health["devices"]
