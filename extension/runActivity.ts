@@ -13,6 +13,8 @@ export interface JobOutcome {
   cancelled: boolean;
   /** The run after the job, as the server reports it. */
   run: RunInfo;
+  /** The lines the job printed, as they came while it was followed. */
+  log: string[];
 }
 
 /** A reconnect waits this long after a dropped stream; a server unreachable for the deadline ends the follow. */
@@ -63,6 +65,7 @@ export class RunActivity implements vscode.Disposable {
               .catch((error: Error) => this.log.error(`cancel ${runId}: ${error.message}`));
           });
           let shown = 0; // percent reported so far
+          const log: string[] = [];
           const onEvent = (event: StreamedRunEvent): void => {
             if (event.event !== 'log') this.changed.fire(runId);
             if (event.event === 'metrics') {
@@ -75,11 +78,12 @@ export class RunActivity implements vscode.Disposable {
               this.update(key, `${title} · ${event.data.step}/${event.data.total_steps}`);
             } else if (event.event === 'log') {
               this.log.info(`[${runId}] ${event.data.line}`);
+              if (event.data.job === jobId) log.push(event.data.line);
             } else if (event.event === 'state' && event.data.status === 'running' && shown === 0) {
               progress.report({ message: 'running' });
             }
           };
-          return await this.untilEnded(client, runId, jobId, after, onEvent);
+          return { ...(await this.untilEnded(client, runId, jobId, after, onEvent)), log };
         },
       ),
     ).finally(() => this.update(key, undefined));
@@ -91,7 +95,7 @@ export class RunActivity implements vscode.Disposable {
     jobId: number,
     after: number | undefined,
     onEvent: (event: StreamedRunEvent) => void,
-  ): Promise<JobOutcome> {
+  ): Promise<Omit<JobOutcome, 'log'>> {
     let last = after;
     let reachedAt = Date.now();
     for (;;) {

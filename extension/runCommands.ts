@@ -1,9 +1,9 @@
-// What can be done to a run from the Runs view (its context menu) or the palette: harvest it, graph an input,
-// optimise a circuit, export it for ONNX inference, reveal its folder, resume, stop or delete it. Every job
+// What can be done to a run from the Runs view (its context menu) or the palette: harvest it, evaluate it, graph
+// an input, optimise a circuit, export it for ONNX inference, reveal its folder, resume, stop or delete it. Every job
 // goes through the decomposition server; its progress and end are shown by RunActivity.
 import * as vscode from 'vscode';
 import type { InterventionSpec, RunInfo, StartJobRequest } from '../protocol/serverApi';
-import { interventionMarkdown } from './interventionMarkdown';
+import { evaluationMarkdown, interventionMarkdown, type Evaluation } from './resultDocuments';
 import type { DashboardPanels } from './dashboardPanel';
 import type { ClientSource } from './decompositionCommands';
 import type { GraphPanels } from './graphPanels';
@@ -74,6 +74,16 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
       const outcome = await job(server, run, { kind: 'graph', params: input }, `graph of ${describe(input)}`);
       if (outcome?.exitCode === 0) await openNewestGraph(context, server, run);
     }),
+    // Returns the metrics, for callers such as the tests.
+    command('evalRun', async (server, run) => {
+      const outcome = await job(server, run, { kind: 'eval', params: {} }, `evaluate ${run.run_id}`);
+      if (outcome === undefined || outcome.exitCode !== 0) return undefined;
+      const printed = [...outcome.log].reverse().find((line) => line.startsWith('{'));
+      if (printed === undefined) throw new Error('the evaluation printed no metrics');
+      const evaluation = JSON.parse(printed) as Evaluation;
+      await showMarkdown(evaluationMarkdown(evaluation));
+      return evaluation;
+    }),
     command('optimizeCircuitRun', async (server, run) => {
       const input = await askInput(run, 'Circuit on which input?');
       if (input === undefined) return;
@@ -92,11 +102,7 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
       const spec = (given as InterventionSpec | undefined) ?? (await askIntervention(run));
       if (spec === undefined) return undefined;
       const result = await server.intervene(run.run_id, spec);
-      const document = await vscode.workspace.openTextDocument({
-        language: 'markdown',
-        content: interventionMarkdown(result),
-      });
-      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      await showMarkdown(interventionMarkdown(result));
       return result;
     }),
     command('exportOnnxRun', async (server, run) => {
@@ -133,6 +139,12 @@ export function registerRunCommands(context: RunCommandContext): vscode.Disposab
       );
     }),
   ];
+}
+
+/** An untitled Markdown document beside the editor: a result to read, keep or throw away. */
+async function showMarkdown(content: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
 }
 
 async function pickRun(server: ServerClient): Promise<RunInfo | undefined> {

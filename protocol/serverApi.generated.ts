@@ -981,7 +981,7 @@ export interface components {
     StartJobRequest: {
       /**
        * Kind
-       * @description harvest, export-onnx, graph or optimize-circuit.
+       * @description harvest, eval, export-onnx, graph or optimize-circuit.
        */
       kind: string;
       /**

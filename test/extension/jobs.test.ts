@@ -156,4 +156,27 @@ describe('jobs through the decomposition server', () => {
       subscription.dispose();
     }
   });
+
+  it('evaluates a run from the Runs view as a server job and shows every metric in a document', async function () {
+    this.timeout(120_000);
+    const node = ((await (await paramLensApi()).runsView.getChildren()) ?? []).find(
+      (child) => child.kind === 'run' && child.run.run_id.startsWith('quick-'),
+    );
+    assert.ok(node?.kind === 'run');
+
+    const evaluation = await vscode.commands.executeCommand<Record<string, unknown> | undefined>(
+      'paramlens.evalRun',
+      node,
+    );
+
+    assert.ok(evaluation, 'the command returns the metrics');
+    assert.equal(evaluation.run_id, node.run.run_id);
+    assert.equal(evaluation.step, 40);
+    assert.equal(typeof evaluation.mse_unmasked, 'number');
+    const shown = vscode.window.activeTextEditor?.document;
+    assert.equal(shown?.languageId, 'markdown');
+    assert.match(shown.getText(), new RegExp(`^# Evaluation of ${node.run.run_id}$`, 'm'));
+    assert.match(shown.getText(), /^\| mse_unmasked \| [-\d.e]+ \|$/m);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });

@@ -11,6 +11,7 @@ from paramlens.commands.optimize_circuit import SETTING_FLAGS
 from paramlens.serve.jobs.kinds import (
     ANALYSIS_KINDS,
     JOB_KINDS,
+    EvalParams,
     GraphParams,
     OptimizeCircuitParams,
 )
@@ -27,8 +28,17 @@ def _parsed(kind: str, params: BaseModel) -> dict[str, object]:
 
 
 def test_graph_and_optimize_circuit_are_analysis_kinds() -> None:
-    assert {"harvest", "export-onnx", "graph", "optimize-circuit"} <= set(ANALYSIS_KINDS)
+    assert {"harvest", "export-onnx", "graph", "optimize-circuit", "eval"} <= set(ANALYSIS_KINDS)
     assert JOB_KINDS["graph"].starts_from == {"done"}
+
+
+def test_an_eval_job_prints_its_metrics_as_json_and_writes_nothing() -> None:
+    params = EvalParams(device="cpu")
+    parsed = _parsed("eval", params)
+    assert (parsed["run_dir"], parsed["json"], parsed["device"]) == (RUN_DIR, True, "cpu")
+    assert JOB_KINDS["eval"].writes(params) == frozenset()
+    with pytest.raises(ValidationError, match="device"):
+        EvalParams(device="tpu")
 
 
 def test_graph_params_reach_the_graph_command() -> None:

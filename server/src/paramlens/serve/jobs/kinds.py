@@ -50,6 +50,15 @@ class HarvestParams(BaseModel):
     force: bool = False
 
 
+class EvalParams(BaseModel):
+    """Options of `paramlens eval`, which prints its metrics as one JSON line (`--json`): the
+    job's last `log` event. It writes nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    device: str | None = Field(default=None, pattern=r"^(auto|cpu|cuda(:\d+)?)$")
+
+
 class ExportOnnxParams(BaseModel):
     """Options of `paramlens export-onnx`; the model always goes into the run directory."""
 
@@ -167,8 +176,17 @@ def _cli_argv(command: str) -> JobArgv:
     return argv
 
 
-def _cli_kind(command: str, params: type[BaseModel], writes: JobWrites) -> JobKind:
-    return JobKind(command, frozenset({"done"}), False, params, _cli_argv(command), writes)
+def _cli_kind(command: str, params: type[BaseModel], writes: JobWrites, *extra: str) -> JobKind:
+    """A CLI command on a finished run; `extra` arguments follow the parameters' options."""
+    argv = _cli_argv(command)
+    return JobKind(
+        command,
+        frozenset({"done"}),
+        False,
+        params,
+        lambda run_dir, given: [*argv(run_dir, given), *extra],
+        writes,
+    )
 
 
 def _fixed(*resources: Resource) -> JobWrites:
@@ -230,6 +248,7 @@ JOB_KINDS: dict[str, JobKind] = {
         ),
         _cli_kind("graph", GraphParams, _graph_writes),
         _cli_kind("optimize-circuit", OptimizeCircuitParams, _circuit_writes),
+        _cli_kind("eval", EvalParams, _fixed(), "--json"),
     )
 }
 # Kinds started with `POST /runs/{run_id}/jobs`; decompose has its own routes.

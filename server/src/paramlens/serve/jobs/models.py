@@ -39,7 +39,7 @@ class StartJobRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(description="harvest, export-onnx, graph or optimize-circuit.")
+    kind: str = Field(description="harvest, eval, export-onnx, graph or optimize-circuit.")
     params: dict[str, Any] = Field(
         default_factory=dict,
         description=(

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Callable
 
 _CHUNK = 65536
-_MAX_LINE = 4000  # characters kept of one output line
+# Characters kept of one output line: enough for a JSON report (`eval --json` of a model with
+# hundreds of modules) on one line, while a runaway line still cannot flood the event log.
+_MAX_LINE = 65_536
 
 
 def describe_exit(code: int) -> str:

@@ -1,6 +1,43 @@
-// An intervention's result as a Markdown document: what was kept or ablated, then, for a language model, the
-// next-token predictions at the last position beside the unmasked model's, and for a toy its outputs.
+// Analysis results as Markdown documents, opened beside the editor. An intervention: what was kept or ablated,
+// then, for a language model, the next-token predictions at the last position beside the unmasked model's, and
+// for a toy its outputs. An evaluation: every metric of `paramlens eval`, grouped as it nests.
 import type { InterventionResult } from '../protocol/serverApi';
+
+/** `paramlens eval --json`: the run, the weights it read, and its metrics (numbers, nested by module). */
+export interface Evaluation {
+  run_id: string;
+  step: number;
+  weights: string;
+  [metric: string]: unknown;
+}
+
+export function evaluationMarkdown(evaluation: Evaluation): string {
+  const { run_id: runId, step, weights, ...metrics } = evaluation;
+  const lines = [
+    `# Evaluation of ${runId}`,
+    '',
+    `Step ${step}, weights \`${weights}\`, on the config's evaluation batches.`,
+    '',
+    '| metric | value |',
+    '| --- | ---: |',
+  ];
+  for (const [name, value] of flatten(metrics)) lines.push(`| ${name} | ${shown(value)} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+function flatten(metrics: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(metrics).flatMap(([key, value]): [string, unknown][] =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? flatten(value as Record<string, unknown>, `${prefix}${key} · `)
+      : [[`${prefix}${key}`, value]],
+  );
+}
+
+function shown(value: unknown): string {
+  if (typeof value !== 'number') return Array.isArray(value) ? value.join(', ') : String(value);
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1e4 || Math.abs(value) < 1e-3 ? value.toExponential(3) : value.toPrecision(4);
+}
 
 export function interventionMarkdown(result: InterventionResult): string {
   const verb = result.mode === 'keep' ? 'Keeping only' : 'Ablating';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { interventionMarkdown } from '../../extension/interventionMarkdown';
+import { evaluationMarkdown, interventionMarkdown } from '../../extension/resultDocuments';
 import type { InterventionResult } from '../../protocol/serverApi';
 
 const lmResult: InterventionResult = {
@@ -70,5 +70,23 @@ describe('intervention documents', () => {
     assert.match(text, /^Keeping only/m);
     assert.match(text, /^\| 1 \| 0\.9000 \| 1\.0000 \|$/m);
     assert.match(text, /mean squared difference from the unmasked model 0\.00500/);
+  });
+
+  test('an evaluation: one row per metric, nested ones named by their path', () => {
+    const text = evaluationMarkdown({
+      run_id: 'tms-1',
+      step: 5000,
+      weights: 'components.safetensors',
+      mse_unmasked: 9.407e-11,
+      l0_total: 0.4211,
+      alive: { linear1: 5, linear2: 5 },
+      mmcs: 0.9961,
+    });
+    assert.match(text, /^# Evaluation of tms-1$/m);
+    assert.match(text, /^Step 5000, weights `components\.safetensors`/m);
+    assert.match(text, /^\| mse_unmasked \| 9\.407e-11 \|$/m);
+    assert.match(text, /^\| l0_total \| 0\.4211 \|$/m);
+    assert.match(text, /^\| alive · linear1 \| 5 \|$/m);
+    assert.doesNotMatch(text, /run_id \|/);
   });
 });
