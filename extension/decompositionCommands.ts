@@ -87,6 +87,7 @@ async function reportDecomposition(outcome: JobOutcome): Promise<void> {
   if (run.status === 'done') {
     const numbers = headline(run.summary);
     next['Harvest'] = 'paramlens.harvestRun';
+    next['Graph…'] = 'paramlens.graphRun';
     choice = await vscode.window.showInformationMessage(
       `Decomposition ${run.run_id} is done${numbers === undefined ? '' : `: ${numbers}`}.`,
       ...Object.keys(next),
