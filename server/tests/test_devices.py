@@ -1,6 +1,7 @@
 """`cuda_problem`: a GPU that the installed PyTorch cannot use is named, with why."""
 
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,10 @@ from paramlens import devices
 
 
 @pytest.fixture(autouse=True)
-def _fresh_answer() -> None:
+def _fresh_answer() -> Iterator[None]:
+    """Each test computes its own answer, and leaves none cached for the tests after it."""
+    devices.cuda_problem.cache_clear()
+    yield
     devices.cuda_problem.cache_clear()
 
 
