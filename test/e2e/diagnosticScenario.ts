@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { resultsDir } from '../support/paths';
 import { waitFor } from '../support/poll';
-import { activeEditor, problemsStatus, quickOpen, revertToSaved } from './workbench';
+import { activeEditor, hoverShowing, problemsStatus, quickOpen, revertToSaved } from './workbench';
 
 const CONFIG = 'tms_5-2.decomp.yaml';
 /** A quoted string that never closes: a YAML syntax error, whatever the config above it holds. */
@@ -37,9 +37,14 @@ export async function diagnosticScenario(page: Page): Promise<void> {
   );
   console.log(`    problems in the status bar: ${await problemsStatus(page)}`);
 
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  const hover = page.locator('.monaco-hover-content').filter({ hasText: 'paramlens' }).first();
-  await hover.waitFor({ state: 'visible', timeout: 15_000 });
+  // On a busy machine the first hover can be lost (the editor was still settling the typed line): point
+  // at the underline again until its hover shows.
+  const hover = await hoverShowing(
+    page,
+    'paramlens',
+    () => page.mouse.move(box.x + box.width / 2, box.y + box.height / 2),
+    60_000,
+  );
   console.log(`    hover: ${(await hover.innerText()).replace(/\s+/g, ' ').trim()}`);
   await page.screenshot({ path: path.join(resultsDir(), 'diagnostic.png') });
 

@@ -24,7 +24,7 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   { name: 'server-status', timeoutMs: 100_000, run: serverStatusScenario },
-  { name: 'diagnostic', timeoutMs: 120_000, run: diagnosticScenario },
+  { name: 'diagnostic', timeoutMs: 150_000, run: diagnosticScenario },
   { name: 'graph', timeoutMs: 120_000, run: graphScenario },
   { name: 'card-config', timeoutMs: 120_000, run: cardConfigScenario },
   { name: 'card-python', timeoutMs: 60_000, run: cardPythonScenario },
