@@ -11,14 +11,9 @@ import type {
   DashboardToHostMessage,
   HostToDashboardMessage,
 } from '../protocol/webviewMessages';
+import { RECONNECT_DELAY_MS, type CurrentServer } from './runActivity';
 import type { ServerClient } from './serverClient';
 import { webviewHtml, webviewRoots } from './webviewPage';
-
-/** After its event stream drops, a dashboard asks for the current server again after this long. */
-const RECONNECT_DELAY_MS = 1_000;
-
-/** The server that answers now: after a crash and restart, a new process with a new port and token. */
-export type CurrentServer = () => Promise<ServerClient | undefined>;
 
 export class DashboardPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DashboardPanel>();

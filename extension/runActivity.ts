@@ -18,8 +18,11 @@ export interface JobOutcome {
 }
 
 /** A reconnect waits this long after a dropped stream; a server unreachable for the deadline ends the follow. */
-const RECONNECT_DELAY_MS = 1_000;
+export const RECONNECT_DELAY_MS = 1_000;
 const RECONNECT_DEADLINE_MS = 5 * 60_000;
+
+/** The server that answers now: after a crash and restart, a new process with a new port and token. */
+export type CurrentServer = () => Promise<ServerClient | undefined>;
 
 export class RunActivity implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(
@@ -35,7 +38,7 @@ export class RunActivity implements vscode.Disposable {
   /** `current`: the server jobs go to now, which after a crash and restart is a new process. */
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    private readonly current: () => Promise<ServerClient | undefined>,
+    private readonly current: CurrentServer,
   ) {
     this.item.name = 'ParamLens Jobs';
     this.item.command = 'paramlens.showServerLog';
